@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The simulator's configuration: one zod schema that the config file, ECS_SIM_* environment
+ * variables and CLI flags all feed (flags win over environment, environment over the file).
+ * Sections owned by other modules (quotas, docker, events) are validated by those modules.
+ */
+const DurationMs = z.coerce.number().int().min(0);
+
+export const SimulatedOutcomeSchema = z.object({
+  weight: z.number().min(0).default(1),
+  /** How long the container runs before exiting on its own; absent = until stopped. */
+  runMs: DurationMs.optional(),
+  jitterMs: DurationMs.default(0),
+  exitCode: z.number().int().default(0),
+});
+
+export const SimulatedRuleSchema = z.object({
+  match: z
+    .object({
+      cluster: z.string().optional(),
+      family: z.string().optional(),
+      container: z.string().optional(),
+      tags: z.record(z.string()).optional(),
+    })
+    .default({}),
+  runMs: DurationMs.optional(),
+  jitterMs: DurationMs.default(0),
+  exitCode: z.number().int().optional(),
+  /** Weighted alternatives, in the spirit of KWOK stages; overrides runMs/exitCode when given. */
+  outcomes: z.array(SimulatedOutcomeSchema).optional(),
+  /** What a simulated container does on SIGTERM: exit (143) after sigtermDelayMs, or ignore it (137 at stopTimeout). */
+  onSigterm: z.enum(["exit", "ignore"]).optional(),
+  sigtermDelayMs: DurationMs.optional(),
+  /** Fail the image pull with a CannotPullContainerError. */
+  pullError: z.boolean().optional(),
+});
+
+export const ConfigSchema = z.object({
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(4599),
+  runtime: z.enum(["auto", "docker", "simulated"]).default("auto"),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
+  timing: z.enum(["fast", "realistic"]).default("fast"),
+  clock: z.enum(["real", "virtual"]).default("real"),
+  /** Start of virtual time (ms since epoch); defaults to 2026-01-01T00:00:00Z. */
+  clockStart: z.coerce.number().int().optional(),
+  accountId: z.string().regex(/^\d{12}$/, "accountId must be 12 digits").default("000000000000"),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "region must look like us-east-1").default("us-east-1"),
+  logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  logFormat: z.enum(["text", "json"]).default("text"),
+  /** How long STOPPED tasks stay describable (AWS: at least one hour). */
+  stoppedTaskRetentionMs: DurationMs.default(3_600_000),
+  /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
+  bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /**
+   * Whether DescribeTaskDefinition adds `enableFaultInjection: false` as AWS began to in 2025.
+   * Off by default: under Prefect's equality rules it makes every run re-register.
+   */
+  emitEnableFaultInjection: z.boolean().default(false),
+  simulated: z
+    .object({
+      rules: z.array(SimulatedRuleSchema).default([]),
+      onSigterm: z.enum(["exit", "ignore"]).default("exit"),
+      sigtermDelayMs: DurationMs.default(0),
+    })
+    .default({}),
+  quotas: z.record(z.unknown()).optional(),
+  docker: z.record(z.unknown()).optional(),
+  events: z.record(z.unknown()).optional(),
+  services: z.record(z.unknown()).optional(),
+  spot: z.record(z.unknown()).optional(),
+});
+
+export type SimConfig = z.infer<typeof ConfigSchema>;
+export type SimConfigInput = z.input<typeof ConfigSchema>;
+export type SimulatedRule = z.infer<typeof SimulatedRuleSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(input: unknown): SimConfig {
+  const result = ConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${issues.join("; ")}`);
+  }
+  return result.data;
+}
+
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not a JSON object: ${(err as Error).message}`);
+  }
+}

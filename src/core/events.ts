@@ -1,0 +1,49 @@
+import { EventEmitter } from "node:events";
+import type { Task } from "@aws-sdk/client-ecs";
+
+/**
+ * In-process domain events. The scheduler publishes what happened; the API's event stream,
+ * webhooks and test subscriptions listen. Publishers never know who listens.
+ */
+export interface DomainEvents {
+  /** A task's lastStatus, desiredStatus or another evented field changed; `task` is a snapshot. */
+  "task.changed": { account: string; region: string; task: Task; previousStatus?: string };
+  /** A service-level happening, already shaped as the EventBridge detail-type and detail. */
+  "service.event": {
+    account: string;
+    region: string;
+    detailType: "ECS Service Action" | "ECS Deployment State Change";
+    resources: string[];
+    detail: Record<string, unknown>;
+  };
+  "limit.decision": LimitDecision;
+}
+
+export interface LimitDecision {
+  time: number;
+  account: string;
+  region: string;
+  operation: string;
+  kind: "throttle" | "contention" | "vcpu-quota" | "quota" | "capacity" | "chaos";
+  limit: string;
+  allowed: boolean;
+  requestId?: string;
+  detail?: string;
+}
+
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  subscribe<K extends keyof DomainEvents>(name: K, listener: (payload: DomainEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

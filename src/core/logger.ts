@@ -1,0 +1,51 @@
+/**
+ * Readable one-line logs by default, JSON lines on request. Kept in-house because the format is
+ * part of the user experience (a tail of the simulator's output should read like a story of the
+ * run) and it needs nothing beyond a level filter.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+export type LogFormat = "text" | "json";
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  now: () => number;
+  write?: (line: string) => void;
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const threshold = ORDER[opts.level];
+  const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const emit = (level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>): void => {
+    if (ORDER[level] < threshold) return;
+    const time = new Date(opts.now()).toISOString();
+    if (opts.format === "json") {
+      write(JSON.stringify({ time, level, msg, ...fields }));
+      return;
+    }
+    const extra = fields
+      ? Object.entries(fields)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+          .join(" ")
+      : "";
+    write(`${time} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? "  " + extra : ""}`);
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+  };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

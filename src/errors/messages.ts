@@ -1,0 +1,149 @@
+/**
+ * Every client-visible string in one place, copied exactly from
+ * ../shared/reference/ecs-behavior.md (curly quotes and apostrophes included). Clients match
+ * these byte for byte; edit only against the reference. Strings marked SIMULATOR are the
+ * simulator's own choice where the reference says NOT FOUND.
+ */
+export const Messages = {
+  // Wire protocol
+  rateExceeded: "Rate exceeded",
+  serverUnavailable: "Service Unavailable. Please try again later.",
+  /** SIMULATOR */
+  unknownOperation: (target: string) => `Operation ${target} is not supported by Amazon ECS.`,
+  /** SIMULATOR */
+  notImplemented: (op: string) =>
+    `ecs-sim does not implement the ${op} operation yet. See the operations table in the ecs-sim README.`,
+  /** SIMULATOR */
+  containerInstancesUnsupported: (op: string) =>
+    `ecs-sim runs Fargate-style tasks without container instances; ${op} is not available.`,
+  /** SIMULATOR */
+  invalidJson: "Invalid JSON in request body.",
+  /** SIMULATOR */
+  bodyTooLarge: (limit: number) => `Request body exceeds the maximum size of ${limit} bytes.`,
+
+  // Clusters
+  clusterNotFound: "Cluster not found.",
+  /** SIMULATOR */
+  clusterContainsServices:
+    "The Cluster cannot be deleted while Services are active.",
+  /** SIMULATOR */
+  clusterContainsTasks: "The Cluster cannot be deleted while Tasks are active.",
+  /** SIMULATOR */
+  clusterNameInvalid:
+    "Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+
+  // Task definitions
+  familyInvalid: "Family contains invalid characters.",
+  familyBlank: "Family can not be blank.",
+  tagsEmpty: "Tags can not be empty.",
+  tooManyConcurrentRegistrations:
+    "Too many concurrent attempts to create a new revision of the specified family.",
+  unableToDescribeTaskDefinition: "Unable to describe task definition.",
+  taskDefinitionNotFound: "TaskDefinition not found.",
+  taskDefinitionInactive: "TaskDefinition is inactive",
+  /** SIMULATOR: the reference has no verbatim text for a definition being deleted. */
+  taskDefinitionDeleteInProgress: "TaskDefinition is being deleted and cannot be used to run tasks or create services.",
+  containerImageEmpty: "Container.image should not be null or empty.",
+  containerMemoryMissing: (name: string) =>
+    `Invalid setting for container '${name}'. At least one of 'memory' or 'memoryReservation' must be specified.`,
+  /** SIMULATOR */
+  containerMemoryBelowReservation: (name: string) =>
+    `Invalid setting for container '${name}'. The 'memory' value must be greater than or equal to 'memoryReservation'.`,
+  /** SIMULATOR */
+  containerNameDuplicate: (name: string) => `Duplicate container name: ${name}.`,
+  /** SIMULATOR */
+  containerNameInvalid: (name: string) =>
+    `Invalid container name '${name}'. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.`,
+  /** SIMULATOR */
+  containerCountInvalid: "A task definition must contain between 1 and 10 container definitions.",
+  /** SIMULATOR */
+  taskDefinitionTooLarge: (limit: number) => `Task definition size exceeds the maximum of ${limit} bytes.`,
+  /** SIMULATOR */
+  revisionLimit: (limit: number) => `The maximum number of revisions (${limit}) for this family has been reached.`,
+  fargateInvalidConfiguration: (cpu: string, memory: string) =>
+    `No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the valid values.`,
+  fargateCpuRequired: "Fargate requires that 'cpu' be defined at the task level.",
+  fargateMemoryRequired: "Fargate requires that 'memory' be defined at the task level.",
+  fargateNetworkMode: "Fargate only supports network mode \u2018awsvpc\u2019.",
+  fargatePlacementConstraints: "Fargate does not support task placement constraints.",
+  fargateHostVolume: "host.sourcePath should not be set for volumes in Fargate.",
+  fargatePidMode: (mode: string) =>
+    `Tasks using the Fargate launch type do not support pidMode '${mode}'. The supported value for pidMode is 'task'.`,
+  fargateAwslogsNeedsExecutionRole: "Fargate requires task definition to have execution role ARN to support log driver awslogs.",
+  secretsNeedExecutionRole: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'",
+  /** SIMULATOR (CloudFormation says "EphemeralStorage size should be at least 21"). */
+  ephemeralStorageRange: "The ephemeral storage size must be between 21 and 200 GiB.",
+  /** SIMULATOR */
+  invalidCpuValue: (value: string) => `Invalid 'cpu' setting for task: ${value}.`,
+  /** SIMULATOR */
+  invalidMemoryValue: (value: string) => `Invalid 'memory' setting for task: ${value}.`,
+  deleteTaskDefinitionsLimit: "Size of TaskDefinition references list cannot exceed 10",
+  /** SIMULATOR */
+  deregisterNeedsRevision: "A task definition revision must be specified (family:revision or the full ARN).",
+  /** SIMULATOR */
+  deleteNeedsInactive: "The specified task definition must be INACTIVE before it can be deleted.",
+
+  // Tasks
+  networkConfigurationRequired:
+    "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+  launchTypeNotSupported: (launchType: string) => `Task definition does not support launch_type ${launchType}.`,
+  launchTypeAndStrategy:
+    "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.",
+  capacityProviderNotAssociated:
+    "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.",
+  /** SIMULATOR */
+  strategyOneBase: "Only one capacity provider in a capacity provider strategy can have a base defined.",
+  /** SIMULATOR */
+  strategyAllZeroWeights: "At least one capacity provider in a capacity provider strategy must have a weight greater than zero.",
+  /** SIMULATOR */
+  runTaskCount: "count must be between 1 and 10.",
+  taskNotFound: "The referenced task was not found.",
+  tasksEmpty: "Tasks cannot be empty.",
+  tooManyTaskIds: "taskIds can have at most 100 items.",
+  clientTokenConflict: "The specified client token has already been used in a different request.",
+  stoppedByUser: "Task stopped by user",
+  essentialContainerExited: "Essential container in task exited",
+  spotInterrupted: "Your Spot Task was interrupted.",
+  scalingActivity: (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`,
+  outOfMemory: "OutOfMemoryError: Container killed due to memory usage",
+  /** SIMULATOR */
+  startedByOnlyFilter: "startedBy must be the only filter when it is specified.",
+  /** SIMULATOR */
+  overridesTooLarge: "Container Overrides length must be at most 8192",
+
+  // Quotas and capacity
+  vcpuLimit: "You\u2019ve reached the limit on the number of vCPUs you can run concurrently",
+  cpuAboveLimit: "The requested CPU configuration is above your limit",
+  memoryAboveLimit: "The requested MEMORY configuration is above your limit",
+  capacityUnavailable:
+    "Capacity is unavailable at this time. Please try again later or in a different availability zone.",
+
+  // Tags
+  /** SIMULATOR */
+  resourceNotFound: "The specified resource could not be found.",
+  /** SIMULATOR */
+  tooManyTags: "Tags can not exceed 50.",
+  /** SIMULATOR */
+  tagKeyReserved: "Tag keys with prefix 'aws:' are reserved for use by AWS.",
+  /** SIMULATOR */
+  invalidArn: (arn: string) => `Invalid arn: ${arn}`,
+
+  // Capacity providers
+  /** SIMULATOR */
+  capacityProviderInUse: (name: string) =>
+    `The specified capacity provider ${name} is in use and cannot be removed.`,
+  /** SIMULATOR */
+  capacityProviderUnknown: (name: string) => `The specified capacity provider ${name} does not exist.`,
+
+  // Services (used by the service scheduler)
+  serviceNotFound: "Service not found.",
+  serviceNotActive: "Service was not ACTIVE.",
+  serviceScaledAboveZero: "The service cannot be stopped while it is scaled above 0.",
+  serviceNotIdempotent: "Creation of service was not idempotent.",
+  codeDeployTaskDefinition:
+    "Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.",
+  codeDeployForce:
+    "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.",
+  taskSetLimit: "5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.",
+  desiredCountLimit: "Desired count exceeds limit.",
+} as const;

@@ -1,0 +1,135 @@
+/**
+ * The seam between the scheduler and whatever runs containers. The scheduler owns the task
+ * lifecycle and drives a runtime through these few calls; the runtime reports what happened to
+ * containers through the listener it was given. It never changes task state itself.
+ */
+import type {
+  ContainerDependency,
+  EnvironmentFile,
+  HealthCheck,
+  KeyValuePair,
+  LinuxParameters,
+  LogConfiguration,
+  PortMapping,
+  Secret,
+  Tag,
+  Ulimit,
+  Volume,
+  MountPoint,
+} from "@aws-sdk/client-ecs";
+
+export interface RuntimeContainerSpec {
+  name: string;
+  image: string;
+  essential: boolean;
+  command?: string[];
+  entryPoint?: string[];
+  /** Definition environment with container overrides already applied. */
+  environment: KeyValuePair[];
+  environmentFiles?: EnvironmentFile[];
+  secrets?: Secret[];
+  workingDirectory?: string;
+  user?: string;
+  /** CPU units (1024 = 1 vCPU); 0 when unset. */
+  cpu: number;
+  /** Hard limit in MiB. */
+  memory?: number;
+  memoryReservation?: number;
+  portMappings: PortMapping[];
+  dependsOn: ContainerDependency[];
+  healthCheck?: HealthCheck;
+  /** Seconds between SIGTERM and SIGKILL (already capped at 120 for Fargate). */
+  stopTimeout: number;
+  ulimits?: Ulimit[];
+  readonlyRootFilesystem?: boolean;
+  linuxParameters?: LinuxParameters;
+  logConfiguration?: LogConfiguration;
+  mountPoints?: MountPoint[];
+  privileged?: boolean;
+  dockerLabels?: Record<string, string>;
+}
+
+export interface RuntimeTaskSpec {
+  account: string;
+  region: string;
+  clusterName: string;
+  clusterArn: string;
+  taskArn: string;
+  taskId: string;
+  family: string;
+  revision: number;
+  taskDefinitionArn: string;
+  launchType: string;
+  capacityProviderName?: string;
+  networkMode: string;
+  /** Task-level CPU units and memory MiB (Fargate always has both). */
+  cpu?: number;
+  memory?: number;
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  availabilityZone: string;
+  /** The private IP the scheduler assigned; a runtime may report the real one from start(). */
+  privateIp: string;
+  volumes: Volume[];
+  tags: Tag[];
+  serviceName?: string;
+  containers: RuntimeContainerSpec[];
+}
+
+export interface StartedContainer {
+  name: string;
+  runtimeId: string;
+  imageDigest?: string;
+  networkBindings?: { bindIP: string; containerPort: number; hostPort: number; protocol: string }[];
+}
+
+export interface StartResult {
+  /** The task's real address, when the runtime has one (Docker); otherwise the scheduler's. */
+  privateIp?: string;
+  macAddress?: string;
+  containers: StartedContainer[];
+}
+
+export type ContainerHealth = "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
+
+export type RuntimeEvent =
+  | { type: "container-started"; taskArn: string; container: StartedContainer }
+  | { type: "container-exited"; taskArn: string; name: string; exitCode?: number; reason?: string }
+  | { type: "container-health"; taskArn: string; name: string; status: ContainerHealth };
+
+export type RuntimeListener = (event: RuntimeEvent) => void;
+
+/** Thrown by prepare() or start(): the task ends STOPPED with stopCode TaskFailedToStart. */
+export class TaskStartError extends Error {
+  constructor(readonly stoppedReason: string, readonly containerReasons: Record<string, string> = {}) {
+    super(stoppedReason);
+  }
+}
+
+export interface StopRequest {
+  /** The signal sent first (always SIGTERM, as the ECS agent does). */
+  signal: "SIGTERM";
+  /** Per container: ms after the signal before SIGKILL. */
+  timeoutMs: (containerName: string) => number;
+}
+
+export interface TaskRuntime {
+  readonly kind: "docker" | "simulated";
+  /** Pulls or resolves images. Rejects with TaskStartError when an image cannot be had. */
+  prepare(spec: RuntimeTaskSpec): Promise<void>;
+  /**
+   * Starts the containers honouring dependsOn order. Containers that exit later are reported
+   * through the listener; containers that already ran to completion during start are too.
+   */
+  start(spec: RuntimeTaskSpec): Promise<StartResult>;
+  /** Sends SIGTERM to every running container, SIGKILL after its timeout. Exits arrive as events. */
+  stop(taskArn: string, request: StopRequest): Promise<void>;
+  /** Releases everything held for the task (containers, networks). Idempotent. */
+  remove(taskArn: string): Promise<void>;
+  /** Stops and removes everything this runtime started. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeFactoryContext {
+  listener: RuntimeListener;
+}
