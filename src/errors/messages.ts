@@ -115,6 +115,8 @@ export const Messages = {
   vcpuLimit: "You\u2019ve reached the limit on the number of vCPUs you can run concurrently",
   cpuAboveLimit: "The requested CPU configuration is above your limit",
   memoryAboveLimit: "The requested MEMORY configuration is above your limit",
+  /** SIMULATOR: what a task gets when its Fargate launch bucket is empty (reference §13: NOT FOUND). */
+  fargateLaunchRateExceeded: "Fargate task launch rate exceeded. Please try again later.",
   capacityUnavailable:
     "Capacity is unavailable at this time. Please try again later or in a different availability zone.",
 

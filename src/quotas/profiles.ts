@@ -1,0 +1,78 @@
+import { ALL_BUCKETS } from "./api-buckets.js";
+import type { BucketSpec } from "./token-bucket.js";
+import { DEFAULT_STATIC_LIMITS, type StaticLimits } from "./types.js";
+
+/**
+ * The limit values in force for one account and Region, after the profile and every override
+ * layer are applied. `null` means "not enforced".
+ */
+export interface QuotaValues {
+  /** Per bucket id (see api-buckets.ts); null = that bucket never throttles. */
+  buckets: Record<string, BucketSpec | null>;
+  /**
+   * Operations given a bucket of their own instead of their category's (e.g. to throttle only
+   * DescribeTasks, scenario S6); null = the operation is exempt from API throttling.
+   */
+  operationBuckets: Record<string, BucketSpec | null>;
+  /** Fargate vCPU resource count quotas (task-level vCPU running concurrently). */
+  vcpu: { onDemand: number | null; spot: number | null };
+  /**
+   * Largest task memory (MiB) one task may ask for. AWS documents no such account quota (only the
+   * failure text exists), so every profile leaves it off.
+   */
+  maxTaskMemoryMiB: number | null;
+  /**
+   * How long a family stays locked after an accepted RegisterTaskDefinition. AWS documents no
+   * window (reference §4.1/§13: NOT FOUND); 1000 ms is the simulator's tunable, matching the
+   * 1 s pause client authors found sufficient (Jenkins ECS plugin). 0 disables the check.
+   */
+  registrationWindowMs: number;
+  /**
+   * What a task sees when its Fargate launch bucket is empty (reference §13: NOT FOUND).
+   * "failure": reserveLaunch returns { ok: false } and RunTask lists it in failures[] (default:
+   * fits the per-task failure model and never throws mid-call). "throttle": reserveLaunch throws
+   * ThrottlingException "Rate exceeded", the only client-visible form ever observed on Fargate.
+   */
+  launchRateExceeded: "failure" | "throttle";
+  static: StaticLimits;
+}
+
+export const PROFILE_NAMES = ["aws-default", "established", "unlimited"] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/** AWS's documented defaults (reference §3, §6.1, §6.4). */
+export const AWS_DEFAULT_VCPU = 6;
+/** What long-lived accounts commonly show (reference §6.1, observed). */
+export const ESTABLISHED_VCPU = 4000;
+export const DEFAULT_REGISTRATION_WINDOW_MS = 1000;
+
+function awsBuckets(): Record<string, BucketSpec> {
+  const out: Record<string, BucketSpec> = {};
+  for (const b of ALL_BUCKETS) out[b.id] = { burst: b.burst, sustained: b.sustained };
+  return out;
+}
+
+export function profileValues(profile: ProfileName): QuotaValues {
+  const base: QuotaValues = {
+    buckets: awsBuckets(),
+    operationBuckets: {},
+    vcpu: { onDemand: AWS_DEFAULT_VCPU, spot: AWS_DEFAULT_VCPU },
+    maxTaskMemoryMiB: null,
+    registrationWindowMs: DEFAULT_REGISTRATION_WINDOW_MS,
+    launchRateExceeded: "failure",
+    static: { ...DEFAULT_STATIC_LIMITS },
+  };
+  switch (profile) {
+    case "aws-default":
+      return base;
+    case "established":
+      // Same request rates: AWS raises those only through Support, and rarely.
+      return { ...base, vcpu: { onDemand: ESTABLISHED_VCPU, spot: ESTABLISHED_VCPU } };
+    case "unlimited": {
+      const buckets: Record<string, BucketSpec | null> = {};
+      for (const id of Object.keys(base.buckets)) buckets[id] = null;
+      // Static limits stay: they are API validation rules (count <= 10, 100 ids), not quotas.
+      return { ...base, buckets, vcpu: { onDemand: null, spot: null }, registrationWindowMs: 0 };
+    }
+  }
+}
