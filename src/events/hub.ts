@@ -69,6 +69,11 @@ export class EventHub {
     return this.closed;
   }
 
+  /** Live subscriptions (SSE streams included); lets tests and /_sim status see open readers. */
+  get subscriberCount(): number {
+    return this.subscriptions.size;
+  }
+
   /** Recent events, oldest first. */
   list(query?: EventLogQuery): EcsEventEnvelope[] {
     return this.log.list(query);
