@@ -121,6 +121,8 @@ export const QuotaPatchSchema = QuotaOverridesSchema.extend({
   chaos: ChaosSchema.optional(),
 }).strict();
 export type QuotaPatch = z.infer<typeof QuotaPatchSchema>;
+/** What callers may pass to putQuotas (chaos probabilities may be omitted, default 0). */
+export type QuotaPatchInput = z.input<typeof QuotaPatchSchema>;
 
 export class QuotasConfigError extends Error {}
 

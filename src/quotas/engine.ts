@@ -12,7 +12,7 @@ import {
   formatIssues,
   resolveQuotaValues,
   type QuotaOverrides,
-  type QuotaPatch,
+  type QuotaPatchInput,
   type QuotasConfig,
 } from "./config.js";
 import { DecisionLog } from "./decision-log.js";
@@ -203,7 +203,7 @@ export class LimitsEngine implements QuotaGate {
    * and applies it at once. Lower vCPU quotas do not evict running tasks: they only refuse new ones.
    * Throws QuotasConfigError on an invalid patch.
    */
-  putQuotas(patch: QuotaPatch, target: Partial<Scope> = {}): QuotasView {
+  putQuotas(patch: QuotaPatchInput, target: Partial<Scope> = {}): QuotasView {
     const parsed = QuotaPatchSchema.safeParse(patch);
     if (!parsed.success) throw new QuotasConfigError(`invalid quotas patch: ${formatIssues(parsed.error)}`);
     const { account: pAccount, region: pRegion, chaos, ...overrides } = parsed.data;

@@ -19,6 +19,7 @@ export {
   type QuotasConfigInput,
   type QuotaOverrides,
   type QuotaPatch,
+  type QuotaPatchInput,
 } from "./config.js";
 export { LimitsEngine, VCPU_QUOTA_NAME, type LimitsEngineDeps, type QuotasView, type UsageView } from "./engine.js";
 export { PROFILE_NAMES, profileValues, type ProfileName, type QuotaValues } from "./profiles.js";
