@@ -69,6 +69,11 @@ export const QuotaOverridesSchema = z
     maxTaskMemoryMiB: z.number().positive().finite().nullable().optional(),
     registrationWindowMs: z.number().int().min(0).optional(),
     launchRateExceeded: z.enum(["failure", "throttle"]).optional(),
+    capacityUnavailableProbability: z
+      .object({ onDemand: z.number().min(0).max(1), spot: z.number().min(0).max(1) })
+      .partial()
+      .strict()
+      .optional(),
     static: StaticLimitsPatchSchema.optional(),
   })
   .strict();
@@ -145,6 +150,10 @@ export function applyOverrides(values: QuotaValues, o: QuotaOverrides | undefine
     buckets: { ...values.buckets },
     operationBuckets: { ...values.operationBuckets },
     vcpu: { ...values.vcpu },
+    capacityUnavailableProbability: {
+      ...values.capacityUnavailableProbability,
+      ...stripUndefined(o.capacityUnavailableProbability ?? {}),
+    },
     static: { ...values.static },
   };
   for (const [id, patch] of Object.entries(o.buckets ?? {})) {
@@ -200,6 +209,12 @@ export function mergeOverrides(into: QuotaOverrides, patch: QuotaOverrides): Quo
   if (patch.operationBuckets) out.operationBuckets = mergeBucketPatches(into.operationBuckets, patch.operationBuckets);
   if (patch.vcpu) out.vcpu = { ...into.vcpu, ...stripUndefined(patch.vcpu) };
   if (patch.static) out.static = { ...into.static, ...stripUndefined(patch.static) };
+  if (patch.capacityUnavailableProbability) {
+    out.capacityUnavailableProbability = {
+      ...into.capacityUnavailableProbability,
+      ...stripUndefined(patch.capacityUnavailableProbability),
+    };
+  }
   if (patch.maxTaskMemoryMiB !== undefined) out.maxTaskMemoryMiB = patch.maxTaskMemoryMiB;
   if (patch.registrationWindowMs !== undefined) out.registrationWindowMs = patch.registrationWindowMs;
   if (patch.launchRateExceeded !== undefined) out.launchRateExceeded = patch.launchRateExceeded;

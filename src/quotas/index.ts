@@ -6,6 +6,7 @@ import { LimitsEngine } from "./engine.js";
 import type { QuotaGate } from "./types.js";
 import { UnlimitedGate } from "./unlimited.js";
 
+export { renderBucketTableMarkdown } from "./bucket-table.js";
 export { ALL_BUCKETS, ECS_API_BUCKETS, FARGATE_BUCKETS, categoryOf, bucketsForCall } from "./api-buckets.js";
 export {
   QuotasConfigSchema,

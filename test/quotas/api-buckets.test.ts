@@ -140,3 +140,13 @@ describe("admitApiCall", () => {
     expect(burst(engine, "RunTask", 1000)).toBe(1000);
   });
 });
+
+describe("README table", () => {
+  it("renders every bucket with its numbers", async () => {
+    const { renderBucketTableMarkdown } = await import("../../src/quotas/bucket-table.js");
+    const md = renderBucketTableMarkdown();
+    expect(md).toContain("| `cluster-read` | Cluster read | DescribeClusters, ListClusters | 50 | 20 | AWS |");
+    expect(md).toContain("| `fargate-launch-spot` |");
+    expect(md.split("\n")).toHaveLength(2 + ECS_API_BUCKETS.length + FARGATE_BUCKETS.length);
+  });
+});
