@@ -1,0 +1,671 @@
+/**
+ * TaskRuntime on a real Docker engine (GitHub issue 3). The scheduler drives the lifecycle;
+ * this class turns a RuntimeTaskSpec into containers and reports what Docker says happened to
+ * them, learned from one label-filtered event stream.
+ *
+ * awsvpc tasks get a small "pause" container that owns the network namespace (the task's real
+ * address, published ports, and a forwarder to the metadata server on 127.0.0.1); the task's
+ * containers join it, so they reach each other on localhost as on Fargate.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type Docker from "dockerode";
+import PQueue from "p-queue";
+import type { Task } from "@aws-sdk/client-ecs";
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import { Messages } from "../../errors/messages.js";
+import { LogStore } from "../../logs/store.js";
+import { containerLogLocation } from "../../logs/naming.js";
+import {
+  TaskStartError,
+  type RuntimeEvent,
+  type RuntimeListener,
+  type RuntimeTaskSpec,
+  type StartResult,
+  type StartedContainer,
+  type StopRequest,
+  type TaskRuntime,
+} from "../types.js";
+import { DockerConfigSchema, type DockerConfig, type DockerConfigInput } from "./config.js";
+import { createDockerClient } from "./client.js";
+import { buildContainerOptions, buildPauseOptions, taskVolumeName, type NetworkTarget } from "./container-options.js";
+import { DockerEventStream, type DockerContainerEvent } from "./event-stream.js";
+import { cannotPullReason, inspectImage, pullImage, rewriteImage, type ResolvedImage } from "./images.js";
+import { LABEL_INSTANCE, containerLabels, taskLabels } from "./labels.js";
+import { captureLogs } from "./log-capture.js";
+import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
+import { MetadataServer, type MetadataReply } from "./metadata-server.js";
+import { containerMetadata, taskCredentials, taskMetadata, type NetworkInfo } from "./metadata-shapes.js";
+import { checkSafety, type TaskSpecExtras } from "./safety.js";
+import { loadSecretValues, resolveEnvironmentFiles, resolveSecrets } from "./secrets.js";
+import { Deferred, type ContainerState, type TaskState } from "./task-state.js";
+
+export interface DockerRuntimeOptions {
+  clock: Clock;
+  logger: Logger;
+  listener: RuntimeListener;
+  /** The parsed `docker` section (or raw input: it is parsed here). */
+  config: DockerConfig | DockerConfigInput;
+  instanceId: string;
+  /** The simulator's API, e.g. http://127.0.0.1:4599; containers reach it through the metadata server. */
+  simulatorEndpoint: string;
+  /** Live task state for metadata DesiredStatus/KnownStatus. */
+  lookupTask: (taskArn: string) => Task | undefined;
+  /** Shared with the simulated runtime and the Logs API; one is created when absent. */
+  logStore?: LogStore;
+  /** For tests: an existing client. */
+  docker?: Docker;
+}
+
+/** The name containers use for the host (mapped to `host-gateway`). */
+const HOST_ALIAS = "ecs-sim-host";
+/** Upper bound on waiting for a container's last log lines before reporting its exit. */
+const LOG_DRAIN_MS = 2000;
+
+interface Infra {
+  networkName: string;
+  net: NetworkInfo;
+  metadataPort: number;
+}
+
+export class DockerRuntime implements TaskRuntime {
+  readonly kind = "docker" as const;
+  readonly config: DockerConfig;
+  readonly logs: LogStore;
+  readonly docker: Docker;
+
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly listener: RuntimeListener;
+  private readonly instanceId: string;
+  private readonly lookupTask: (taskArn: string) => Task | undefined;
+  private readonly queue: PQueue;
+  private readonly tasks = new Map<string, TaskState>();
+  private readonly byDockerId = new Map<string, { task: TaskState; container: ContainerState }>();
+  private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
+  private readonly byCredentialsId = new Map<string, TaskState>();
+  private readonly pulls = new Map<string, Promise<ResolvedImage>>();
+  private readonly events: DockerEventStream;
+  private readonly server: MetadataServer;
+  /** Mixed into credentials so they differ per simulator run (they are never replayed). */
+  private readonly credentialsSecret = randomBytes(16).toString("hex");
+  private infra?: Promise<Infra>;
+  private createdNetwork = false;
+  private pauseImage?: Promise<string>;
+  private closed = false;
+
+  constructor(opts: DockerRuntimeOptions) {
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.listener = opts.listener;
+    this.instanceId = opts.instanceId;
+    this.lookupTask = opts.lookupTask;
+    this.config = DockerConfigSchema.parse(opts.config ?? {});
+    this.logs = opts.logStore ?? new LogStore(opts.clock);
+    this.docker = opts.docker ?? createDockerClient(this.config.dockerHost);
+    this.queue = new PQueue({ concurrency: this.config.launchConcurrency });
+    this.events = new DockerEventStream(this.docker, `${LABEL_INSTANCE}=${this.instanceId}`, (e) => this.onDockerEvent(e), this.logger);
+    this.server = new MetadataServer((path) => this.metadataRoute(path), opts.simulatorEndpoint, this.logger);
+  }
+
+  /** Port of the metadata/credentials/proxy server on the host (after the first prepare()). */
+  async metadataPort(): Promise<number> {
+    return (await this.ready()).metadataPort;
+  }
+
+  /** Removes containers, networks and volumes left by earlier ecs-sim instances (never this one's). */
+  removeLeftovers(): Promise<LeftoverReport> {
+    return removeLeftovers(this.docker, this.instanceId, this.logger);
+  }
+
+  // --- TaskRuntime ---
+
+  async prepare(spec: RuntimeTaskSpec): Promise<void> {
+    if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
+    checkSafety(spec as RuntimeTaskSpec & TaskSpecExtras, this.config);
+    await this.ready();
+    const task = this.taskState(spec);
+    task.pullStartedAt = this.clock.now();
+    const reasons: Record<string, string> = {};
+    let firstReason: string | undefined;
+    await Promise.all(
+      [...task.containers.values()].map(async (c) => {
+        try {
+          c.image = await this.ensureImage(rewriteImage(c.spec.image, this.config));
+        } catch (err) {
+          const reason = cannotPullReason(c.spec.image, (err as Error).message);
+          reasons[c.spec.name] = reason;
+          firstReason ??= reason;
+        }
+      }),
+    );
+    if (firstReason) throw new TaskStartError(firstReason, reasons);
+    if (this.isAwsvpc(spec)) await this.resolvePauseImage();
+    task.pullStoppedAt = this.clock.now();
+  }
+
+  async start(spec: RuntimeTaskSpec): Promise<StartResult> {
+    if (!this.tasks.get(spec.taskArn)?.pullStoppedAt) await this.prepare(spec);
+    const infra = await this.ready();
+    const task = this.tasks.get(spec.taskArn)!;
+
+    // Secrets and env files first: a missing one must fail before anything runs.
+    const secretValues = await loadSecretValues(this.config);
+    const extraEnv = new Map<string, { files: Record<string, string>; secrets: Record<string, string> }>();
+    for (const c of task.containers.values()) {
+      const files = await resolveEnvironmentFiles(c.spec.name, c.spec.environmentFiles, this.config);
+      const secrets = resolveSecrets(c.spec.name, c.spec.secrets, secretValues);
+      extraEnv.set(c.spec.name, { files, secrets });
+    }
+
+    await this.createVolumes(task);
+    const net = await this.networkTarget(task, infra);
+
+    for (const c of task.containers.values()) {
+      const extra = extraEnv.get(c.spec.name)!;
+      const env = this.containerEnv(task, c, infra, extra.files, extra.secrets);
+      const options = buildContainerOptions(spec, c.spec, c.image!.local, env, c.labels, net);
+      await this.queue.add(async () => {
+        const created = await this.docker.createContainer(options);
+        c.dockerId = created.id;
+        c.dockerName = options.name;
+        c.createdAt = this.clock.now();
+        c.status = "CREATED";
+        this.byDockerId.set(created.id, { task, container: c });
+      });
+    }
+
+    const started: StartedContainer[] = [];
+    let failure: Error | undefined;
+    await Promise.all(
+      [...task.containers.values()].map(async (c) => {
+        try {
+          const result = await this.launch(task, c);
+          if (result) started.push(result);
+        } catch (err) {
+          failure ??= err as Error;
+        }
+      }),
+    );
+    if (failure && !task.stopping) {
+      throw failure instanceof TaskStartError ? failure : new TaskStartError(`CannotStartContainerError: ${failure.message}`);
+    }
+    const order = [...task.containers.keys()];
+    started.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    const result: StartResult = { containers: started };
+    if (task.privateIp) result.privateIp = task.privateIp;
+    if (task.macAddress) result.macAddress = task.macAddress;
+    return result;
+  }
+
+  async stop(taskArn: string, request: StopRequest): Promise<void> {
+    const task = this.tasks.get(taskArn);
+    if (!task) return;
+    task.stopping = true;
+    await Promise.all(
+      [...task.containers.values()].map(async (c) => {
+        if (c.status !== "RUNNING" || !c.dockerId) {
+          // Never started (waiting on a dependency, or only created): it ends without an exit code.
+          if (c.status === "PENDING" || c.status === "CREATED") {
+            c.status = "STOPPED";
+            c.exited.resolve(undefined);
+            this.emitExit(task, c, undefined, undefined);
+          }
+          return;
+        }
+        const container = this.docker.getContainer(c.dockerId);
+        await container.kill({ signal: request.signal }).catch((err: Error) => this.ignoreGone(err));
+        this.clock.clearTimeout(c.killTimer);
+        c.killTimer = this.clock.setTimeout(() => {
+          if (c.status === "RUNNING") void container.kill({ signal: "SIGKILL" }).catch((err: Error) => this.ignoreGone(err));
+        }, request.timeoutMs(c.spec.name));
+      }),
+    );
+  }
+
+  async remove(taskArn: string): Promise<void> {
+    const task = this.tasks.get(taskArn);
+    if (!task || task.removed) return;
+    task.removed = true;
+    task.stopping = true;
+    for (const c of task.containers.values()) this.clock.clearTimeout(c.killTimer);
+    if (!this.config.keepContainers) {
+      const ids = [...task.containers.values()].map((c) => c.dockerId).filter((id): id is string => !!id);
+      await Promise.all(ids.map((id) => this.docker.getContainer(id).remove({ force: true, v: true }).catch((err: Error) => this.ignoreGone(err))));
+      if (task.pauseId) await this.docker.getContainer(task.pauseId).remove({ force: true }).catch((err: Error) => this.ignoreGone(err));
+      for (const v of task.volumes) await this.docker.getVolume(v).remove().catch((err: Error) => this.ignoreGone(err));
+    }
+    for (const c of task.containers.values()) {
+      if (c.dockerId) this.byDockerId.delete(c.dockerId);
+      this.byMetadataToken.delete(c.metadataToken);
+    }
+    this.byCredentialsId.delete(task.credentialsId);
+    this.tasks.delete(taskArn);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.clear();
+    const tasks = [...this.tasks.values()];
+    if (this.config.keepContainers) {
+      // Debugging: leave everything in place, but do not leave workloads running unattended.
+      await Promise.all(tasks.map((t) => this.stop(t.spec.taskArn, { signal: "SIGTERM", timeoutMs: () => 0 })));
+    } else {
+      await Promise.all(tasks.map((t) => this.remove(t.spec.taskArn)));
+    }
+    this.events.close();
+    await this.server.close();
+    const infra = await this.infra?.catch(() => undefined);
+    if (infra && this.createdNetwork && !this.config.keepContainers) {
+      await this.docker.getNetwork(infra.networkName).remove().catch((err: Error) => this.ignoreGone(err));
+    }
+  }
+
+  // --- setup ---
+
+  private ready(): Promise<Infra> {
+    this.infra ??= (async () => {
+      await this.events.open();
+      const networkName = this.config.networkName ?? `ecs-sim-${this.instanceId}`;
+      const net = await this.ensureNetwork(networkName);
+      const metadataPort = await this.server.listen(this.config.metadataHost, this.config.metadataPort);
+      this.logger.debug("docker runtime ready", { network: networkName, metadataPort });
+      return { networkName, net, metadataPort };
+    })();
+    return this.infra;
+  }
+
+  private async ensureNetwork(name: string): Promise<NetworkInfo> {
+    let info: Docker.NetworkInspectInfo;
+    try {
+      info = await this.docker.getNetwork(name).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: { [LABEL_INSTANCE]: this.instanceId },
+      });
+      this.createdNetwork = true;
+      info = await this.docker.getNetwork(name).inspect();
+    }
+    const ipam = info.IPAM?.Config?.[0];
+    return { subnet: ipam?.Subnet, gateway: ipam?.Gateway };
+  }
+
+  private taskState(spec: RuntimeTaskSpec): TaskState {
+    const existing = this.tasks.get(spec.taskArn);
+    if (existing) return existing;
+    const task: TaskState = {
+      spec,
+      credentialsId: randomUUID(),
+      containers: new Map(),
+      volumes: [],
+      stopping: false,
+      removed: false,
+    };
+    for (const c of spec.containers) {
+      const digits = (parseInt(createHash("sha256").update(`${spec.taskArn}/${c.name}`).digest("hex").slice(0, 12), 16) % 1e10)
+        .toString()
+        .padStart(10, "0");
+      const where = containerLogLocation({
+        clusterName: spec.clusterName,
+        family: spec.family,
+        taskId: spec.taskId,
+        containerName: c.name,
+        logConfiguration: c.logConfiguration,
+      });
+      const state: ContainerState = {
+        spec: c,
+        metadataToken: `${spec.taskId}-${digits}`,
+        status: "PENDING",
+        oom: false,
+        health: "UNKNOWN",
+        networkBindings: [],
+        labels: containerLabels(this.instanceId, spec, c, "container"),
+        started: new Deferred(),
+        exited: new Deferred(),
+        healthy: new Deferred(),
+        startedEmitted: false,
+        exitEmitted: false,
+        logsDone: Promise.resolve(),
+        logGroup: where.group,
+        logStream: where.stream,
+      };
+      task.containers.set(c.name, state);
+      this.byMetadataToken.set(state.metadataToken, { task, container: state });
+    }
+    this.byCredentialsId.set(task.credentialsId, task);
+    this.tasks.set(spec.taskArn, task);
+    return task;
+  }
+
+  /** Local image if present, else one pull per reference at a time (bounded by the launch queue). */
+  private ensureImage(ref: string): Promise<ResolvedImage> {
+    const inflight = this.pulls.get(ref);
+    if (inflight) return inflight;
+    const p = (async () => {
+      const local = await inspectImage(this.docker, ref);
+      if (local) return local;
+      if (!this.config.pull) throw new Error(`${ref}: not found`);
+      this.logger.info("pulling image", { image: ref });
+      await this.queue.add(() => pullImage(this.docker, ref));
+      const pulled = await inspectImage(this.docker, ref);
+      if (!pulled) throw new Error(`${ref}: not found`);
+      return pulled;
+    })();
+    this.pulls.set(ref, p);
+    // Only successes are remembered: a later task may find the image built or pushed meanwhile.
+    p.then(
+      () => this.pulls.delete(ref),
+      () => this.pulls.delete(ref),
+    );
+    return p;
+  }
+
+  private resolvePauseImage(): Promise<string> {
+    this.pauseImage ??= (async () => {
+      const candidates = this.config.pauseImage ? [this.config.pauseImage] : ["ecs-sim-test/busybox:latest", "busybox:latest"];
+      for (const c of candidates) if (await inspectImage(this.docker, c)) return c;
+      const last = candidates[candidates.length - 1]!;
+      await this.ensureImage(last);
+      return last;
+    })();
+    this.pauseImage.catch(() => (this.pauseImage = undefined));
+    return this.pauseImage.catch((err: Error) => {
+      throw new TaskStartError(cannotPullReason(this.config.pauseImage ?? "busybox:latest", err.message));
+    });
+  }
+
+  private isAwsvpc(spec: RuntimeTaskSpec): boolean {
+    return !spec.networkMode || spec.networkMode === "awsvpc";
+  }
+
+  private async createVolumes(task: TaskState): Promise<void> {
+    for (const v of task.spec.volumes) {
+      if (!v.name || v.host?.sourcePath) continue;
+      const name = taskVolumeName(task.spec, v.name);
+      await this.docker.createVolume({ Name: name, Labels: taskLabels(this.instanceId, task.spec) });
+      task.volumes.push(name);
+    }
+  }
+
+  private async networkTarget(task: TaskState, infra: Infra): Promise<NetworkTarget> {
+    const spec = task.spec;
+    const extraHosts = [`${HOST_ALIAS}:host-gateway`];
+    if (this.isAwsvpc(spec)) {
+      const image = await this.resolvePauseImage();
+      const labels = containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause");
+      const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, {
+        inTaskPort: this.config.inTaskPort,
+        host: HOST_ALIAS,
+        port: infra.metadataPort,
+      });
+      const pause = await this.queue.add(async () => {
+        const created = await this.docker.createContainer(options);
+        task.pauseId = created.id;
+        task.pauseName = options.name;
+        await created.start();
+        return created.inspect();
+      });
+      const endpoint = pause!.NetworkSettings.Networks[infra.networkName];
+      task.privateIp = endpoint?.IPAddress || undefined;
+      task.macAddress = endpoint?.MacAddress || undefined;
+      return { mode: "container", pauseId: task.pauseId! };
+    }
+    if (spec.networkMode === "bridge") return { mode: "bridge", networkName: infra.networkName, extraHosts };
+    return { mode: spec.networkMode === "host" ? "host" : "none" };
+  }
+
+  private containerEnv(
+    task: TaskState,
+    c: ContainerState,
+    infra: Infra,
+    files: Record<string, string>,
+    secrets: Record<string, string>,
+  ): Record<string, string> {
+    const spec = task.spec;
+    // awsvpc: the pause container's forwarder puts the server on the task's own loopback, which
+    // also satisfies the SDKs' rule that plain-HTTP credential URIs be loopback addresses.
+    const base = this.isAwsvpc(spec)
+      ? `http://127.0.0.1:${this.config.inTaskPort}`
+      : spec.networkMode === "host"
+        ? `http://127.0.0.1:${infra.metadataPort}`
+        : `http://${HOST_ALIAS}:${infra.metadataPort}`;
+    const env: Record<string, string> = {
+      AWS_REGION: spec.region,
+      AWS_DEFAULT_REGION: spec.region,
+      AWS_EXECUTION_ENV: spec.launchType === "FARGATE" || !spec.launchType ? "AWS_ECS_FARGATE" : "AWS_ECS_EC2",
+    };
+    if (this.config.injectEndpointUrl) env["AWS_ENDPOINT_URL"] = base;
+    // ECS precedence: environment files < environment < secrets.
+    Object.assign(env, files);
+    for (const kv of c.spec.environment) if (kv.name) env[kv.name] = kv.value ?? "";
+    Object.assign(env, secrets);
+    // Agent-owned variables always win.
+    env["ECS_CONTAINER_METADATA_URI_V4"] = `${base}/v4/${c.metadataToken}`;
+    env["ECS_CONTAINER_METADATA_URI"] = `${base}/v3/${c.metadataToken}`;
+    env["ECS_AGENT_URI"] = `${base}/api/${c.metadataToken}`;
+    if (spec.taskRoleArn) env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = `${base}/v2/credentials/${task.credentialsId}`;
+    return env;
+  }
+
+  // --- launching ---
+
+  /** Waits for the container's dependsOn conditions, then starts it. Undefined when it never starts. */
+  private async launch(task: TaskState, c: ContainerState): Promise<StartedContainer | undefined> {
+    try {
+      await this.dependencies(task, c);
+    } catch (err) {
+      if (task.stopping) return undefined;
+      throw err;
+    }
+    if (task.stopping || c.status !== "CREATED") return undefined;
+    const info = await this.queue.add(async () => {
+      const container = this.docker.getContainer(c.dockerId!);
+      await container.start();
+      c.status = c.status === "CREATED" ? "RUNNING" : c.status;
+      c.startedAt = this.clock.now();
+      c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
+        this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
+      );
+      return (await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect()) as Docker.ContainerInspectInfo;
+    });
+    c.networkBindings = bindingsFor(c, info!);
+    if (!task.privateIp && task.spec.networkMode === "bridge") {
+      const ep = Object.values(info!.NetworkSettings.Networks ?? {})[0];
+      if (ep?.IPAddress) {
+        task.privateIp = ep.IPAddress;
+        task.macAddress = ep.MacAddress;
+      }
+    }
+    const result: StartedContainer = {
+      name: c.spec.name,
+      runtimeId: c.dockerId!,
+      imageDigest: c.image?.digest,
+    };
+    if (c.networkBindings.length) result.networkBindings = c.networkBindings;
+    c.started.resolve();
+    c.startedEmitted = true;
+    this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: result });
+    if (c.pendingExit) {
+      const { exitCode, reason } = c.pendingExit;
+      c.pendingExit = undefined;
+      this.emitExit(task, c, exitCode, reason);
+    }
+    return result;
+  }
+
+  private async dependencies(task: TaskState, c: ContainerState): Promise<void> {
+    const waits = c.spec.dependsOn.map(async (d) => {
+      const dep = d.containerName ? task.containers.get(d.containerName) : undefined;
+      if (!dep) return;
+      const unmet = (why: string): TaskStartError => {
+        const reason = `CannotStartContainerError: dependency condition ${d.condition} on container '${dep.spec.name}' for container '${c.spec.name}' was not met: ${why}`;
+        return new TaskStartError(reason, { [c.spec.name]: reason });
+      };
+      switch (d.condition) {
+        case "START":
+          await dep.started.promise;
+          return;
+        case "COMPLETE":
+          await dep.exited.promise;
+          return;
+        case "SUCCESS": {
+          const code = await dep.exited.promise;
+          if (code !== 0) throw unmet(`it exited with code ${code ?? "unknown"}`);
+          return;
+        }
+        case "HEALTHY":
+          await Promise.race([
+            dep.healthy.promise,
+            dep.exited.promise.then((code) => {
+              if (!dep.healthy.settled) throw unmet(`it exited with code ${code ?? "unknown"} before becoming healthy`);
+            }),
+          ]);
+          return;
+        default:
+          await dep.started.promise;
+      }
+    });
+    if (!waits.length) return;
+    let timer: ReturnType<Clock["setTimeout"]> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.clock.setTimeout(() => {
+        const reason = `CannotStartContainerError: timed out waiting for the dependencies of container '${c.spec.name}'`;
+        reject(new TaskStartError(reason, { [c.spec.name]: reason }));
+      }, this.config.dependencyTimeoutMs);
+    });
+    timeout.catch(() => undefined);
+    try {
+      await Promise.race([Promise.all(waits), timeout]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
+  // --- Docker events ---
+
+  private onDockerEvent(e: DockerContainerEvent): void {
+    const hit = this.byDockerId.get(e.id);
+    if (!hit) return;
+    const { task, container: c } = hit;
+    if (e.action === "oom") {
+      c.oom = true;
+    } else if (e.action === "die") {
+      if (c.status === "STOPPED") return;
+      c.status = "STOPPED";
+      c.finishedAt = this.clock.now();
+      this.clock.clearTimeout(c.killTimer);
+      const exitCode = e.attributes["exitCode"] !== undefined ? Number(e.attributes["exitCode"]) : undefined;
+      c.exitCode = exitCode;
+      void this.reportExit(task, c, exitCode);
+    } else if (e.action.startsWith("health_status")) {
+      const status = e.action.includes("unhealthy") ? "UNHEALTHY" : e.action.includes("healthy") ? "HEALTHY" : undefined;
+      if (!status || status === c.health) return;
+      c.health = status;
+      if (status === "HEALTHY") c.healthy.resolve();
+      this.emit({ type: "container-health", taskArn: task.spec.taskArn, name: c.spec.name, status });
+    }
+  }
+
+  private async reportExit(task: TaskState, c: ContainerState, exitCode: number | undefined): Promise<void> {
+    let oom = c.oom;
+    if (!oom && exitCode === 137 && c.dockerId) {
+      // The oom event can be missed (cgroup v2 reports it late or not at all); the state knows.
+      const info = await this.docker.getContainer(c.dockerId).inspect().catch(() => undefined);
+      oom = !!info?.State?.OOMKilled;
+    }
+    // Report after the last log lines are stored, so a reader of the exit also sees the output.
+    await Promise.race([c.logsDone, new Promise<void>((r) => setTimeout(r, LOG_DRAIN_MS).unref())]);
+    c.exited.resolve(exitCode);
+    this.emitExit(task, c, exitCode, oom ? Messages.outOfMemory : undefined);
+  }
+
+  private emitExit(task: TaskState, c: ContainerState, exitCode: number | undefined, reason: string | undefined): void {
+    if (c.exitEmitted) return;
+    if (!c.startedEmitted && c.startedAt !== undefined) {
+      // Started but container-started is not out yet: keep the order started -> exited.
+      c.pendingExit = { exitCode, reason };
+      return;
+    }
+    c.exitEmitted = true;
+    const event: RuntimeEvent = { type: "container-exited", taskArn: task.spec.taskArn, name: c.spec.name };
+    if (exitCode !== undefined) event.exitCode = exitCode;
+    if (reason) event.reason = reason;
+    this.emit(event);
+  }
+
+  private emit(event: RuntimeEvent): void {
+    try {
+      this.listener(event);
+    } catch (err) {
+      this.logger.error("runtime listener threw", { type: event.type, error: (err as Error).message });
+    }
+  }
+
+  private ignoreGone(err: Error): void {
+    const code = (err as { statusCode?: number }).statusCode;
+    if (code === 404 || code === 409 || code === 304) return;
+    this.logger.warn("docker call failed", { error: err.message });
+  }
+
+  // --- metadata endpoint ---
+
+  private async metadataRoute(path: string): Promise<MetadataReply | undefined> {
+    const cred = /^\/v2\/credentials\/([^/]+)$/.exec(path);
+    if (cred) {
+      const task = this.byCredentialsId.get(cred[1]!);
+      if (!task || !task.spec.taskRoleArn) return { status: 404, body: { code: "NoCredentials", message: "No credentials for this task role" } };
+      return { status: 200, body: taskCredentials(task, this.clock.now(), this.credentialsSecret) };
+    }
+    const m = /^\/(v4|v3|api)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) return undefined;
+    const hit = this.byMetadataToken.get(m[2]!);
+    if (!hit) return { status: 404, body: { error: "unknown metadata path" } };
+    const { task, container } = hit;
+    const infra = await this.ready();
+    const live = this.lookupTask(task.spec.taskArn);
+    const rest = (m[3] ?? "").replace(/\/$/, "");
+    switch (rest) {
+      case "":
+        return { status: 200, body: containerMetadata(task, container, live, infra.net) };
+      case "/task":
+        return { status: 200, body: taskMetadata(task, live, infra.net, this.clock.now(), false) };
+      case "/taskWithTags":
+        return { status: 200, body: taskMetadata(task, live, infra.net, this.clock.now(), true) };
+      case "/stats":
+        return { status: 200, body: container.dockerId ? await this.stats(container.dockerId) : {} };
+      case "/task/stats": {
+        const entries = await Promise.all(
+          [...task.containers.values()].filter((c) => c.dockerId).map(async (c) => [c.dockerId!, await this.stats(c.dockerId!)] as const),
+        );
+        return { status: 200, body: Object.fromEntries(entries) };
+      }
+      default:
+        return { status: 404, body: { error: "unknown metadata path" } };
+    }
+  }
+
+  private async stats(id: string): Promise<unknown> {
+    return this.docker
+      .getContainer(id)
+      .stats({ stream: false })
+      .catch(() => null);
+  }
+}
+
+function bindingsFor(c: ContainerState, info: Docker.ContainerInspectInfo): NonNullable<StartedContainer["networkBindings"]> {
+  const ports = info.NetworkSettings?.Ports ?? {};
+  const out: NonNullable<StartedContainer["networkBindings"]> = [];
+  for (const p of c.spec.portMappings) {
+    if (!p.containerPort) continue;
+    const proto = (p.protocol ?? "tcp").toLowerCase();
+    for (const b of ports[`${p.containerPort}/${proto}`] ?? []) {
+      out.push({ bindIP: b.HostIp || "127.0.0.1", containerPort: p.containerPort, hostPort: Number(b.HostPort), protocol: proto });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * Labels on everything the runtime creates. `ecs-sim.instance` is how an instance finds its own
+ * objects and how removeLeftovers() recognises other instances' (and never touches anything
+ * else); the com.amazonaws.ecs.* ones are those the ECS agent sets, which metadata v4 reports.
+ */
+import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
+
+export const LABEL_INSTANCE = "ecs-sim.instance";
+export const LABEL_TASK_ARN = "ecs-sim.task-arn";
+export const LABEL_ROLE = "ecs-sim.role";
+
+export function taskLabels(instanceId: string, spec: RuntimeTaskSpec): Record<string, string> {
+  return {
+    [LABEL_INSTANCE]: instanceId,
+    [LABEL_TASK_ARN]: spec.taskArn,
+    "com.amazonaws.ecs.cluster": spec.clusterArn,
+    "com.amazonaws.ecs.task-arn": spec.taskArn,
+    "com.amazonaws.ecs.task-definition-family": spec.family,
+    "com.amazonaws.ecs.task-definition-version": String(spec.revision),
+  };
+}
+
+export function containerLabels(
+  instanceId: string,
+  spec: RuntimeTaskSpec,
+  container: RuntimeContainerSpec | { name: string; dockerLabels?: Record<string, string> },
+  role: "container" | "pause",
+): Record<string, string> {
+  return {
+    // The definition's dockerLabels first: ours must win so cleanup can always find the container.
+    ...(container.dockerLabels ?? {}),
+    ...taskLabels(instanceId, spec),
+    "com.amazonaws.ecs.container-name": container.name,
+    [LABEL_ROLE]: role,
+  };
+}
+
+/** The subset metadata v4 shows under Labels. */
+export function ecsLabels(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (k.startsWith("com.amazonaws.ecs.")) out[k] = v;
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * What the runtime remembers per task and per container between calls. Deferreds turn Docker's
+ * event stream into promises that dependsOn, tests and close() can await.
+ */
+import type { ContainerHealth, RuntimeContainerSpec, RuntimeTaskSpec, StartedContainer } from "../types.js";
+import type { TimerHandle } from "../../core/clock.js";
+import type { ResolvedImage } from "./images.js";
+
+export class Deferred<T> {
+  readonly promise: Promise<T>;
+  settled = false;
+  resolve!: (value: T) => void;
+  reject!: (err: Error) => void;
+  constructor() {
+    this.promise = new Promise<T>((res, rej) => {
+      this.resolve = (v) => {
+        this.settled = true;
+        res(v);
+      };
+      this.reject = (e) => {
+        this.settled = true;
+        rej(e);
+      };
+    });
+    // Unobserved rejections are expected (a dependency nobody waits on); never crash on them.
+    this.promise.catch(() => undefined);
+  }
+}
+
+export interface ContainerState {
+  spec: RuntimeContainerSpec;
+  /** Token in this container's metadata URI: `<task id>-<10 digits>`. */
+  metadataToken: string;
+  image?: ResolvedImage;
+  dockerId?: string;
+  dockerName?: string;
+  status: "PENDING" | "CREATED" | "RUNNING" | "STOPPED";
+  createdAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  oom: boolean;
+  health: ContainerHealth;
+  networkBindings: NonNullable<StartedContainer["networkBindings"]>;
+  labels: Record<string, string>;
+  started: Deferred<void>;
+  exited: Deferred<number | undefined>;
+  healthy: Deferred<void>;
+  startedEmitted: boolean;
+  exitEmitted: boolean;
+  /** An exit seen before container-started went out; sent right after it. */
+  pendingExit?: { exitCode?: number; reason?: string };
+  /** Resolves when the log follower has drained the container's output. */
+  logsDone: Promise<void>;
+  killTimer?: TimerHandle;
+  logGroup: string;
+  logStream: string;
+}
+
+export interface TaskState {
+  spec: RuntimeTaskSpec;
+  credentialsId: string;
+  containers: Map<string, ContainerState>;
+  pauseId?: string;
+  pauseName?: string;
+  privateIp?: string;
+  macAddress?: string;
+  volumes: string[];
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  stopping: boolean;
+  removed: boolean;
+}
