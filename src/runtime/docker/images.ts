@@ -30,7 +30,9 @@ export function qualifiedRef(image: string): string {
 export function cannotPullReason(originalImage: string, detail: string): string {
   const ref = qualifiedRef(originalImage);
   const notFound = /not found|manifest unknown|pull access denied|repository does not exist|no such image/i.test(detail);
-  const tail = notFound ? `${ref}: not found` : detail.replace(/\s+/g, " ").trim();
+  // dockerode prefixes the engine's message with "(HTTP code 500) server error - ".
+  const engine = detail.replace(/^\(HTTP code \d+\)[^-]*-\s*/, "").replace(/\s+/g, " ").trim();
+  const tail = notFound ? `${ref}: not found` : engine;
   return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ref}: ${tail}`;
 }
 

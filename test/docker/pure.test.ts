@@ -1,0 +1,93 @@
+/** The Docker runtime's pure parts: these run with or without an engine. */
+import { describe, expect, it } from "vitest";
+import { cannotPullReason, parseDockerConfig, qualifiedRef, rewriteImage } from "../../src/runtime/docker/index.js";
+import { lookupSecret, parseEnvFile } from "../../src/runtime/docker/secrets.js";
+import { checkSafety } from "../../src/runtime/docker/safety.js";
+import { buildContainerOptions } from "../../src/runtime/docker/container-options.js";
+import { TaskStartError } from "../../src/runtime/types.js";
+import { taskSpec } from "./helpers.js";
+
+describe("Docker runtime pure pieces", () => {
+  const config = parseDockerConfig({});
+
+  it("rewrites ECR references to local names, user rules first", () => {
+    expect(rewriteImage("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.2", config)).toBe("team/app:1.2");
+    expect(rewriteImage("public.ecr.aws/docker/library/nginx:1", config)).toBe("nginx:1");
+    expect(rewriteImage("nginx:1", config)).toBe("nginx:1");
+    const custom = parseDockerConfig({ imageRewrites: [{ from: "^registry\\.corp/(.*)$", to: "mirror/$1" }] });
+    expect(rewriteImage("registry.corp/x:1", custom)).toBe("mirror/x:1");
+    expect(() => parseDockerConfig({ imageRewrites: [{ from: "(", to: "" }] })).toThrow();
+  });
+
+  it("words pull failures as Fargate does", () => {
+    expect(qualifiedRef("does-not-exist")).toBe("docker.io/library/does-not-exist:latest");
+    expect(qualifiedRef("org/app:1")).toBe("docker.io/org/app:1");
+    expect(qualifiedRef("localhost:5000/app")).toBe("localhost:5000/app:latest");
+    expect(cannotPullReason("does-not-exist:latest", "(HTTP code 404) unexpected - pull access denied for does-not-exist, repository does not exist")).toBe(
+      "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/does-not-exist:latest: docker.io/library/does-not-exist:latest: not found",
+    );
+  });
+
+  it("finds secrets by ARN, name, JSON key and SSM parameter", () => {
+    const values = { "db-creds": '{"password":"pw"}', "/app/token": "tok", plain: "v" };
+    expect(lookupSecret("arn:aws:secretsmanager:us-east-1:000000000000:secret:db-creds-AbCdEf:password::", values)).toBe("pw");
+    expect(lookupSecret("arn:aws:ssm:us-east-1:000000000000:parameter/app/token", values)).toBe("tok");
+    expect(lookupSecret("plain", values)).toBe("v");
+    expect(lookupSecret("arn:aws:secretsmanager:us-east-1:000000000000:secret:other-AbCdEf", values)).toBeUndefined();
+    expect(parseEnvFile("# c\nA=1\nB=x=y\n\nbad\n")).toEqual({ A: "1", B: "x=y" });
+  });
+
+  it("refuses host-affecting settings unless allowed, naming the setting", () => {
+    const reasonOf = (fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(TaskStartError);
+        return (e as TaskStartError).stoppedReason;
+      }
+      return "";
+    };
+    expect(reasonOf(() => checkSafety(taskSpec([{}], { networkMode: "host" }), config))).toContain("docker.allowHostNetwork");
+    expect(reasonOf(() => checkSafety(taskSpec([{ linuxParameters: { capabilities: { add: ["SYS_ADMIN"] } } }]), config))).toContain(
+      "docker.allowCapabilities",
+    );
+    expect(reasonOf(() => checkSafety(taskSpec([{ linuxParameters: { devices: [{ hostPath: "/dev/fuse" }] } }]), config))).toContain("docker.allowDevices");
+    const hostVol = taskSpec([{ mountPoints: [{ sourceVolume: "h", containerPath: "/h" }] }], { volumes: [{ name: "h", host: { sourcePath: "/etc" } }] });
+    expect(reasonOf(() => checkSafety(hostVol, config))).toContain("docker.allowHostMounts");
+    expect(reasonOf(() => checkSafety(hostVol, parseDockerConfig({ allowHostMounts: true })))).toBe("");
+    expect(reasonOf(() => checkSafety({ ...taskSpec([{}]), pidMode: "host" } as never, config))).toContain("docker.allowHostPidIpc");
+  });
+
+  it("maps limits and Linux parameters onto Docker's create options", () => {
+    const spec = taskSpec([
+      {
+        name: "app",
+        cpu: 128,
+        memory: 256,
+        memoryReservation: 128,
+        ulimits: [{ name: "nofile", softLimit: 1024, hardLimit: 4096 }],
+        readonlyRootFilesystem: true,
+        linuxParameters: { initProcessEnabled: true, tmpfs: [{ containerPath: "/tmp", size: 64, mountOptions: ["noexec"] }] },
+        healthCheck: { command: ["CMD-SHELL", "true"], interval: 5, timeout: 2, retries: 2 },
+        workingDirectory: "/w",
+        user: "1000",
+        entryPoint: ["sh"],
+        command: ["-c", "true"],
+      },
+    ]);
+    const o = buildContainerOptions(spec, spec.containers[0]!, "img", { A: "1" }, { l: "v" }, { mode: "container", pauseId: "p" });
+    expect(o.HostConfig).toMatchObject({
+      NetworkMode: "container:p",
+      Memory: 256 * 1048576,
+      MemoryReservation: 128 * 1048576,
+      CpuShares: 128,
+      NanoCpus: 250_000_000,
+      Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 4096 }],
+      ReadonlyRootfs: true,
+      Init: true,
+      Tmpfs: { "/tmp": "size=64m,noexec" },
+    });
+    expect(o).toMatchObject({ Image: "img", Env: ["A=1"], WorkingDir: "/w", User: "1000", Entrypoint: ["sh"], Cmd: ["-c", "true"], StopTimeout: 2 });
+    expect(o.Healthcheck).toMatchObject({ Test: ["CMD-SHELL", "true"], Interval: 5e9, Timeout: 2e9, Retries: 2 });
+  });
+});
