@@ -27,6 +27,17 @@ export class SeededRandom {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /**
+   * An independent stream for one consumer (request ids, events, chaos), derived from the seed and
+   * a label, so that one consumer's draws never shift another's: polling the API more often must
+   * not change which tasks a replay interrupts.
+   */
+  fork(label: string): SeededRandom {
+    let h = this.seed ^ 0x811c9dc5;
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+    return new SeededRandom(h >>> 0);
+  }
+
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;

@@ -1,3 +1,4 @@
+import { ConfigError } from "../config.js";
 import { z } from "zod";
 import { ALL_BUCKETS, bucketDefinition, categoryOf } from "./api-buckets.js";
 import { PROFILE_NAMES, profileValues, type ProfileName, type QuotaValues } from "./profiles.js";
@@ -129,7 +130,7 @@ export type QuotaPatch = z.infer<typeof QuotaPatchSchema>;
 /** What callers may pass to putQuotas (chaos probabilities may be omitted, default 0). */
 export type QuotaPatchInput = z.input<typeof QuotaPatchSchema>;
 
-export class QuotasConfigError extends Error {}
+export class QuotasConfigError extends ConfigError {}
 
 /** Parses the `quotas` config section (undefined = all defaults), with one readable error. */
 export function parseQuotasConfig(input: unknown): QuotasConfig {

@@ -50,7 +50,13 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const AWS_DEFAULT_VCPU = 6;
 /** What long-lived accounts commonly show (reference §6.1, observed). */
 export const ESTABLISHED_VCPU = 4000;
-export const DEFAULT_REGISTRATION_WINDOW_MS = 1000;
+/**
+ * Per-family RegisterTaskDefinition contention window. AWS documents none (reference §4.1, §13).
+ * 80 ms is about the time a registration is in flight: two runs starting together collide
+ * (PrefectHQ/prefect#10102 reports ~15 % with two concurrent runs), while Prefect's retries 1-3 s
+ * later succeed, as in scenario S1. A 1 s window would make a 20-run burst fail all retries.
+ */
+export const DEFAULT_REGISTRATION_WINDOW_MS = 80;
 
 function awsBuckets(): Record<string, BucketSpec> {
   const out: Record<string, BucketSpec> = {};

@@ -22,7 +22,7 @@ describe("quotas config", () => {
     expect(c.profile).toBe("aws-default");
     const v = resolveQuotaValues(c, SCOPE.account, SCOPE.region);
     expect(v.vcpu).toEqual({ onDemand: 6, spot: 6 });
-    expect(v.registrationWindowMs).toBe(1000);
+    expect(v.registrationWindowMs).toBe(80);
     expect(v.buckets["cluster-read"]).toEqual({ burst: 50, sustained: 20 });
     expect(v.static).toEqual(DEFAULT_STATIC_LIMITS);
   });
@@ -53,7 +53,7 @@ describe("quotas config", () => {
 
   it("summarises profile and vCPU quotas in one line", () => {
     expect(quotasSummary(parseQuotasConfig({}))).toBe(
-      "quotas: profile aws-default, Fargate vCPU on-demand 6, spot 6, registration window 1000 ms",
+      "quotas: profile aws-default, Fargate vCPU on-demand 6, spot 6, registration window 80 ms",
     );
     const line = quotasSummary(parseQuotasConfig({ profile: "unlimited", chaos: { RunTask: { throttleProbability: 0.1 } } }));
     expect(line).toBe(

@@ -1,0 +1,16 @@
+import type { SimContext } from "../../context.js";
+import type { AccountSettingsService } from "../../domain/account-settings.js";
+import type { ClusterService } from "../../domain/clusters.js";
+import type { TagService } from "../../domain/tags.js";
+import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
+import type { TaskScheduler } from "../../scheduler/tasks.js";
+
+/** What the handlers call: the domain services, never the store directly. */
+export interface Domain {
+  ctx: SimContext;
+  clusters: ClusterService;
+  taskDefinitions: TaskDefinitionRegistry;
+  tags: TagService;
+  settings: AccountSettingsService;
+  tasks: TaskScheduler;
+}

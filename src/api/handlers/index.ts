@@ -1,0 +1,19 @@
+import type { OperationTable } from "../operation.js";
+import { clusterOperations } from "./clusters.js";
+import type { Domain } from "./domain.js";
+import { tagAndSettingOperations } from "./tags-settings.js";
+import { taskDefinitionOperations } from "./task-definitions.js";
+import { taskOperations } from "./tasks.js";
+
+export type { Domain } from "./domain.js";
+
+export function buildOperationTable(d: Domain, extra: OperationTable[] = []): OperationTable {
+  return Object.assign(
+    {},
+    clusterOperations(d),
+    taskDefinitionOperations(d),
+    taskOperations(d),
+    tagAndSettingOperations(d),
+    ...extra,
+  );
+}

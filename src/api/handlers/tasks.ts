@@ -1,0 +1,19 @@
+import type { RunTaskRequest } from "@aws-sdk/client-ecs";
+import { operation, type OperationTable } from "../operation.js";
+import { DescribeTasksSchema, ListTasksSchema, RunTaskSchema, StopTaskSchema } from "../schemas/tasks.js";
+import type { Domain } from "./domain.js";
+
+export function taskOperations(d: Domain): OperationTable {
+  return {
+    RunTask: operation(RunTaskSchema, (input, req) =>
+      d.tasks.runTask(req.scope, input as RunTaskRequest, { requestId: req.requestId, operation: req.operation }),
+    ),
+    StopTask: operation(StopTaskSchema, (input, req) => ({
+      task: d.tasks.stopTask(req.scope, input.cluster, input.task, input.reason),
+    })),
+    DescribeTasks: operation(DescribeTasksSchema, (input, req) =>
+      d.tasks.describeTasks(req.scope, input.cluster, input.tasks, input.include?.includes("TAGS") ?? false),
+    ),
+    ListTasks: operation(ListTasksSchema, (input, req) => d.tasks.listTasks(req.scope, input)),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The awsJson1_1 wire protocol of ECS (reference §1): target header, credential scope, and
+ * response encoding with timestamps as epoch seconds.
+ */
+export const ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+export const LOGS_TARGET_PREFIX = "Logs_20140328.";
+export const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
+
+export interface Caller {
+  account: string;
+  region: string;
+  accessKeyId?: string;
+}
+
+/**
+ * Region comes from the SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`);
+ * the account from the access key when it is 12 digits (a convention of local emulators), else
+ * the configured default. Signatures are accepted as they are.
+ */
+export function callerFrom(authorization: string | undefined, defaults: { account: string; region: string }): Caller {
+  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/.exec(authorization ?? "");
+  if (!m) return { ...defaults };
+  const accessKeyId = m[1]!;
+  const region = /^[a-z]{2}(-[a-z]+)+-\d$/.test(m[2]!) ? m[2]! : defaults.region;
+  const account = /^\d{12}$/.test(accessKeyId) ? accessKeyId : defaults.account;
+  return { account, region, accessKeyId };
+}
+
+/** JSON with every Date as epoch seconds (with millisecond fraction), as ECS sends them. */
+export function encodeBody(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : v;
+  });
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { CapacityProviderStrategySchema, PaginationSchema, Str, StrList, TagsSchema } from "./common.js";
+
+const ClusterSettingSchema = z.object({
+  name: z.literal("containerInsights"),
+  value: z.enum(["enabled", "disabled", "enhanced"]),
+});
+
+const ClusterConfigurationSchema = z
+  .object({
+    executeCommandConfiguration: z.object({}).passthrough().optional(),
+    managedStorageConfiguration: z.object({}).passthrough().optional(),
+  })
+  .passthrough();
+
+const ServiceConnectDefaultsSchema = z.object({ namespace: Str });
+
+export const CreateClusterSchema = z.object({
+  clusterName: Str.optional(),
+  tags: TagsSchema.optional(),
+  settings: z.array(ClusterSettingSchema).optional(),
+  configuration: ClusterConfigurationSchema.optional(),
+  capacityProviders: StrList.optional(),
+  defaultCapacityProviderStrategy: CapacityProviderStrategySchema.optional(),
+  serviceConnectDefaults: ServiceConnectDefaultsSchema.optional(),
+});
+
+export const DescribeClustersSchema = z.object({
+  clusters: StrList.max(100).optional(),
+  include: z.array(z.enum(["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"])).optional(),
+});
+
+export const ListClustersSchema = z.object({ ...PaginationSchema });
+
+export const DeleteClusterSchema = z.object({ cluster: Str });
+
+export const UpdateClusterSchema = z.object({
+  cluster: Str,
+  settings: z.array(ClusterSettingSchema).optional(),
+  configuration: ClusterConfigurationSchema.optional(),
+  serviceConnectDefaults: ServiceConnectDefaultsSchema.optional(),
+});
+
+export const UpdateClusterSettingsSchema = z.object({
+  cluster: Str,
+  settings: z.array(ClusterSettingSchema),
+});
+
+export const PutClusterCapacityProvidersSchema = z.object({
+  cluster: Str,
+  capacityProviders: StrList,
+  defaultCapacityProviderStrategy: CapacityProviderStrategySchema,
+});
+
+export const DescribeCapacityProvidersSchema = z.object({
+  capacityProviders: StrList.optional(),
+  include: z.array(z.literal("TAGS")).optional(),
+  ...PaginationSchema,
+});

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import {
+  Bool,
+  CapacityProviderStrategySchema,
+  Int,
+  LaunchTypeSchema,
+  NetworkConfigurationSchema,
+  PaginationSchema,
+  PlacementConstraintSchema,
+  PlacementStrategySchema,
+  Str,
+  StrList,
+  TagsSchema,
+  TaskOverrideSchema,
+} from "./common.js";
+
+export const RunTaskSchema = z.object({
+  capacityProviderStrategy: CapacityProviderStrategySchema.optional(),
+  cluster: Str.optional(),
+  count: Int.optional(),
+  enableECSManagedTags: Bool.optional(),
+  enableExecuteCommand: Bool.optional(),
+  group: Str.max(255).optional(),
+  launchType: LaunchTypeSchema.optional(),
+  networkConfiguration: NetworkConfigurationSchema.optional(),
+  overrides: TaskOverrideSchema.optional(),
+  placementConstraints: z.array(PlacementConstraintSchema).optional(),
+  placementStrategy: z.array(PlacementStrategySchema).optional(),
+  platformVersion: Str.optional(),
+  propagateTags: z.enum(["TASK_DEFINITION", "SERVICE", "NONE"]).optional(),
+  referenceId: Str.optional(),
+  startedBy: Str.max(128).optional(),
+  tags: TagsSchema.optional(),
+  taskDefinition: Str,
+  clientToken: Str.max(64).optional(),
+  volumeConfigurations: z.array(z.object({ name: Str }).passthrough()).optional(),
+});
+
+export const StopTaskSchema = z.object({
+  cluster: Str.optional(),
+  task: Str,
+  reason: Str.max(255).optional(),
+});
+
+export const DescribeTasksSchema = z.object({
+  cluster: Str.optional(),
+  tasks: StrList,
+  include: z.array(z.literal("TAGS")).optional(),
+});
+
+export const ListTasksSchema = z.object({
+  cluster: Str.optional(),
+  containerInstance: Str.optional(),
+  family: Str.optional(),
+  startedBy: Str.optional(),
+  serviceName: Str.optional(),
+  desiredStatus: z.enum(["RUNNING", "PENDING", "STOPPED"]).optional(),
+  launchType: LaunchTypeSchema.optional(),
+  ...PaginationSchema,
+});

@@ -1,0 +1,130 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { SimContext } from "../context.js";
+import {
+  AwsError,
+  ClientException,
+  SerializationException,
+  ServerException,
+  UnknownOperationException,
+} from "../errors/aws-errors.js";
+import { Messages } from "../errors/messages.js";
+import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
+import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
+import { validationError } from "./validation.js";
+
+const KNOWN = new Set<string>(ECS_OPERATIONS);
+
+/** A handler for a whole other JSON target prefix served on the same endpoint (e.g. CloudWatch Logs). */
+export interface ExtraTarget {
+  prefix: string;
+  handle(operation: string, input: unknown, req: RequestContext): unknown;
+}
+
+export interface ServerOptions {
+  operations: OperationTable;
+  extraTargets?: ExtraTarget[];
+  /** Registers the /_sim admin routes. */
+  admin(app: FastifyInstance): void;
+}
+
+/**
+ * The fastify app: one `POST /` that dispatches on X-Amz-Target, and the admin API. Every answer,
+ * error or not, carries x-amzn-RequestId; every error is AWS-shaped, and a malformed request is a
+ * 4xx that changes nothing.
+ */
+export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstance {
+  // Request ids have their own random stream: how often a client polls must not change the
+  // ids and outcomes the domain draws.
+  const ids = ctx.random.fork("request-ids");
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => ids.uuid(),
+    // Open keep-alive and event-stream connections must not hold up close().
+    forceCloseConnections: true,
+  });
+
+  // Bodies are parsed by the dispatcher so that invalid JSON becomes a SerializationException.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-amzn-RequestId", req.id);
+  });
+
+  app.post("/", (req, reply) => dispatch(ctx, opts, req, reply));
+  opts.admin(app);
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).type("application/json").send({ __type: "UnknownOperationException", message: `No route for ${req.method} ${req.url}` });
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err instanceof AwsError) return sendError(reply, err);
+    const status = err.statusCode;
+    if (status === 413) {
+      return sendError(reply, new SerializationException(Messages.bodyTooLarge(ctx.config.bodyLimitBytes)), 413);
+    }
+    if (status && status >= 400 && status < 500) return sendError(reply, new SerializationException(err.message));
+    ctx.logger.error(`internal error on ${req.method} ${req.url}`, { error: String(err.stack ?? err) });
+    return sendError(reply, new ServerException(Messages.serverUnavailable));
+  });
+
+  return app;
+}
+
+async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const target = String(req.headers["x-amz-target"] ?? "");
+  const caller = callerFrom(req.headers.authorization, { account: ctx.config.accountId, region: ctx.config.region });
+  const scope = { account: caller.account, region: caller.region };
+  const extra = opts.extraTargets?.find((t) => target.startsWith(t.prefix));
+  if (!target.startsWith(ECS_TARGET_PREFIX) && !extra) {
+    return sendError(reply, new UnknownOperationException(Messages.unknownOperation(target || "(none)")));
+  }
+  const name = target.slice((extra?.prefix ?? ECS_TARGET_PREFIX).length);
+  const input = parseBody(req.body);
+  const request: RequestContext = { scope, requestId: req.id, operation: name };
+
+  if (extra) return send(reply, extra.handle(name, input, request));
+
+  const op = opts.operations[name];
+  if (!op) {
+    if (!KNOWN.has(name)) throw new UnknownOperationException(Messages.unknownOperation(target));
+    if (CONTAINER_INSTANCE_OPERATIONS.has(name)) throw new ClientException(Messages.containerInstancesUnsupported(name));
+    throw new ClientException(Messages.notImplemented(name));
+  }
+  ctx.quotas.admitApiCall(scope, name, req.id);
+  const parsed = op.schema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, input);
+  const started = ctx.clock.now();
+  const result = op.handle(parsed.data, request);
+  ctx.logger.debug(`${name} ok`, { account: scope.account, region: scope.region, ms: ctx.clock.now() - started });
+  return send(reply, result);
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || body === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(body));
+  } catch {
+    throw new SerializationException(Messages.invalidJson);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new SerializationException(Messages.invalidJson);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function send(reply: FastifyReply, result: unknown): void {
+  void reply.code(200).header("content-type", JSON_CONTENT_TYPE).send(encodeBody(result ?? {}));
+}
+
+function sendError(reply: FastifyReply, err: AwsError, status = err.status): FastifyReply {
+  return reply
+    .code(status)
+    .header("content-type", JSON_CONTENT_TYPE)
+    .header("x-amzn-ErrorType", err.code)
+    .send(encodeBody(err.toBody()));
+}
+

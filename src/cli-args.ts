@@ -1,0 +1,73 @@
+import { parseArgs } from "node:util";
+import { readConfigFile, type SimConfigInput } from "./config.js";
+
+/**
+ * Flags, ECS_SIM_* variables and the JSON config file, merged into one config input:
+ * flag > environment > file > default. Each flag `--foo-bar` maps to `fooBar` and `ECS_SIM_FOO_BAR`.
+ */
+const FLAGS = {
+  host: "host",
+  port: "port",
+  runtime: "runtime",
+  seed: "seed",
+  timing: "timing",
+  clock: "clock",
+  "account-id": "accountId",
+  region: "region",
+  "log-level": "logLevel",
+  "log-format": "logFormat",
+  "stopped-task-retention-ms": "stoppedTaskRetentionMs",
+  "quota-profile": "quotaProfile",
+} as const;
+
+export const USAGE = `Usage: ecs-sim [options]
+
+A local simulator of Amazon ECS and AWS Fargate.
+
+Options (each also ECS_SIM_<NAME> in the environment, and a key of the config file):
+  --host <addr>            listen address (default 127.0.0.1)
+  --port <n>               listen port (default 4599)
+  --runtime <kind>         docker | simulated (default: docker when an engine answers)
+  --seed <n>               seed for every random choice (default: random, printed)
+  --timing <profile>       fast | realistic (default fast)
+  --clock <kind>           real | virtual (default real)
+  --account-id <12 digits> default account (default 000000000000)
+  --region <region>        default region (default us-east-1)
+  --quota-profile <name>   aws-default | established | unlimited (default aws-default)
+  --log-level <level>      debug | info | warn | error | silent (default info)
+  --log-format <fmt>       text | json (default text)
+  --stopped-task-retention-ms <n>  how long STOPPED tasks stay describable (default 3600000)
+  --config <file>          JSON config file
+  -h, --help               this help
+  -v, --version            print the version
+`;
+
+export interface CliParse {
+  help: boolean;
+  version: boolean;
+  config: SimConfigInput;
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    config: { type: "string" },
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "v" },
+  };
+  for (const flag of Object.keys(FLAGS)) options[flag] = { type: "string" };
+  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+
+  const configPath = (values.config as string | undefined) ?? env.ECS_SIM_CONFIG;
+  const merged: Record<string, unknown> = configPath ? readConfigFile(configPath) : {};
+  for (const [flag, key] of Object.entries(FLAGS)) {
+    const envName = `ECS_SIM_${flag.toUpperCase().replaceAll("-", "_")}`;
+    const value = (values[flag] as string | undefined) ?? env[envName];
+    if (value === undefined) continue;
+    if (key === "quotaProfile") {
+      merged.quotas = { ...((merged.quotas as Record<string, unknown>) ?? {}), profile: value };
+    } else {
+      merged[key] = value;
+    }
+  }
+  return { help: values.help === true, version: values.version === true, config: merged as SimConfigInput };
+}

@@ -1,0 +1,125 @@
+import type { SimulatedRule } from "../../config.js";
+import type { SeededRandom } from "../../core/random.js";
+import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
+
+/**
+ * What a simulated container does, decided per container from (first match wins):
+ *   1. ECS_SIM_* variables in the container's environment (task definition or overrides);
+ *   2. the first matching rule of the config file (cluster, family, container name, tags);
+ *   3. the default: run until stopped, exit 143 on SIGTERM.
+ * Durations accept plain milliseconds or a unit: "1500", "1.5s", "2m".
+ */
+export interface ContainerBehavior {
+  /** Runs this long then exits on its own; undefined = until stopped. */
+  runMs?: number;
+  exitCode: number;
+  onSigterm: "exit" | "ignore";
+  sigtermDelayMs: number;
+  pullError: boolean;
+  /** Reported health when the container has a health check. */
+  health: "HEALTHY" | "UNHEALTHY";
+  /** Exit reason, e.g. to simulate an OOM kill. */
+  reason?: string;
+}
+
+export const BEHAVIOR_ENV = {
+  runMs: "ECS_SIM_RUN_MS",
+  exitCode: "ECS_SIM_EXIT_CODE",
+  onSigterm: "ECS_SIM_ON_SIGTERM",
+  sigtermDelayMs: "ECS_SIM_SIGTERM_DELAY_MS",
+  pullError: "ECS_SIM_PULL_ERROR",
+  health: "ECS_SIM_HEALTH",
+  oom: "ECS_SIM_OOM",
+} as const;
+
+export interface BehaviorDefaults {
+  onSigterm: "exit" | "ignore";
+  sigtermDelayMs: number;
+}
+
+export function resolveBehavior(
+  task: RuntimeTaskSpec,
+  container: RuntimeContainerSpec,
+  rules: SimulatedRule[],
+  defaults: BehaviorDefaults,
+  random: SeededRandom,
+): ContainerBehavior {
+  const behavior: ContainerBehavior = {
+    exitCode: 0,
+    onSigterm: defaults.onSigterm,
+    sigtermDelayMs: defaults.sigtermDelayMs,
+    pullError: false,
+    health: "HEALTHY",
+  };
+  const rule = rules.find((r) => matches(r, task, container));
+  if (rule) applyRule(behavior, rule, random);
+  applyEnvironment(behavior, container, random);
+  return behavior;
+}
+
+function matches(rule: SimulatedRule, task: RuntimeTaskSpec, container: RuntimeContainerSpec): boolean {
+  const m = rule.match;
+  if (m.cluster !== undefined && m.cluster !== task.clusterName) return false;
+  if (m.family !== undefined && m.family !== task.family) return false;
+  if (m.container !== undefined && m.container !== container.name) return false;
+  if (m.tags) {
+    for (const [key, value] of Object.entries(m.tags)) {
+      if (!task.tags.some((t) => t.key === key && t.value === value)) return false;
+    }
+  }
+  return true;
+}
+
+function applyRule(b: ContainerBehavior, rule: SimulatedRule, random: SeededRandom): void {
+  if (rule.outcomes && rule.outcomes.length > 0) {
+    const outcome = random.weighted(rule.outcomes);
+    if (outcome.runMs !== undefined) b.runMs = random.jitter(outcome.runMs, outcome.jitterMs);
+    b.exitCode = outcome.exitCode;
+  } else {
+    if (rule.runMs !== undefined) b.runMs = random.jitter(rule.runMs, rule.jitterMs);
+    if (rule.exitCode !== undefined) b.exitCode = rule.exitCode;
+  }
+  if (rule.onSigterm) b.onSigterm = rule.onSigterm;
+  if (rule.sigtermDelayMs !== undefined) b.sigtermDelayMs = rule.sigtermDelayMs;
+  if (rule.pullError) b.pullError = true;
+}
+
+function applyEnvironment(b: ContainerBehavior, container: RuntimeContainerSpec, random: SeededRandom): void {
+  const env = new Map(container.environment.map((e) => [e.name ?? "", e.value ?? ""]));
+  const run = env.get(BEHAVIOR_ENV.runMs);
+  if (run !== undefined) b.runMs = parseDuration(run, random);
+  const code = env.get(BEHAVIOR_ENV.exitCode);
+  if (code !== undefined && /^-?\d+$/.test(code.trim())) b.exitCode = parseInt(code, 10);
+  const sigterm = env.get(BEHAVIOR_ENV.onSigterm);
+  if (sigterm === "exit" || sigterm === "ignore") b.onSigterm = sigterm;
+  const delay = env.get(BEHAVIOR_ENV.sigtermDelayMs);
+  if (delay !== undefined) b.sigtermDelayMs = parseDuration(delay, random) ?? b.sigtermDelayMs;
+  if (isTrue(env.get(BEHAVIOR_ENV.pullError))) b.pullError = true;
+  if (env.get(BEHAVIOR_ENV.health)?.toUpperCase() === "UNHEALTHY") b.health = "UNHEALTHY";
+  if (isTrue(env.get(BEHAVIOR_ENV.oom))) {
+    b.exitCode = 137;
+    b.reason = "OutOfMemoryError: Container killed due to memory usage";
+  }
+}
+
+/** "1500", "1.5s", "2m", "100ms", optionally with "±jitter" as "5s~2s". */
+export function parseDuration(text: string, random?: SeededRandom): number | undefined {
+  const [base, jitter] = text.split("~");
+  const b = toMs(base ?? "");
+  if (b === undefined) return undefined;
+  const j = jitter !== undefined ? toMs(jitter) : undefined;
+  return j && random ? random.jitter(b, j) : b;
+}
+
+function toMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const value = parseFloat(m[1]!);
+  const unit = (m[2] ?? "ms").toLowerCase();
+  const factor = unit === "h" ? 3_600_000 : unit === "m" ? 60_000 : unit === "s" ? 1000 : 1;
+  return Math.round(value * factor);
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes)$/i.test(v.trim());
+}

@@ -1,0 +1,51 @@
+import type { CapacityProviderStrategyItem, Cluster, TaskDefinition } from "@aws-sdk/client-ecs";
+import { InvalidParameterException } from "../errors/aws-errors.js";
+import { Messages } from "../errors/messages.js";
+import { normalizeStrategy } from "../domain/capacity-providers.js";
+
+export type LaunchTarget =
+  | { kind: "launchType"; launchType: "FARGATE" | "EC2" | "EXTERNAL" }
+  | { kind: "strategy"; strategy: CapacityProviderStrategyItem[] };
+
+/**
+ * Resolution order of reference §9: an explicit strategy XOR a launch type; neither means the
+ * cluster's default strategy, and without one, the FARGATE launch type (the simulator's choice:
+ * AWS would fall back to EC2, which has no meaning without container instances).
+ */
+export function resolveLaunchTarget(
+  cluster: Cluster,
+  launchType: string | undefined,
+  strategy: CapacityProviderStrategyItem[] | undefined,
+): LaunchTarget {
+  const explicit = strategy && strategy.length > 0 ? normalizeStrategy(strategy) : undefined;
+  if (launchType && explicit) throw new InvalidParameterException(Messages.launchTypeAndStrategy);
+  if (explicit) {
+    validateStrategy(cluster, explicit);
+    return { kind: "strategy", strategy: explicit };
+  }
+  if (launchType) return { kind: "launchType", launchType: launchType as "FARGATE" | "EC2" | "EXTERNAL" };
+  const clusterDefault = cluster.defaultCapacityProviderStrategy ?? [];
+  if (clusterDefault.length > 0) return { kind: "strategy", strategy: clusterDefault };
+  return { kind: "launchType", launchType: "FARGATE" };
+}
+
+export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStrategyItem[]): void {
+  const associated = cluster.capacityProviders ?? [];
+  for (const item of strategy) {
+    if (!associated.includes(item.capacityProvider ?? "")) {
+      throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
+    }
+  }
+  if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) throw new InvalidParameterException(Messages.strategyOneBase);
+  if (strategy.every((s) => (s.weight ?? 0) === 0) && strategy.length > 1) {
+    throw new InvalidParameterException(Messages.strategyAllZeroWeights);
+  }
+}
+
+/** Whether the definition may run with the target's launch type (every Fargate provider is FARGATE). */
+export function checkCompatibility(def: TaskDefinition, target: LaunchTarget): void {
+  const launchType = target.kind === "launchType" ? target.launchType : "FARGATE";
+  if (!(def.compatibilities ?? []).includes(launchType)) {
+    throw new InvalidParameterException(Messages.launchTypeNotSupported(launchType));
+  }
+}

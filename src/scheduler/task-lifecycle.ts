@@ -1,0 +1,303 @@
+import type { Container, NetworkBinding, Task, TaskStopCode } from "@aws-sdk/client-ecs";
+import type { SimContext } from "../context.js";
+import type { TimerHandle } from "../core/clock.js";
+import type { Scope } from "../domain/scope.js";
+import { Messages } from "../errors/messages.js";
+import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type TaskRuntime } from "../runtime/types.js";
+import type { TaskRecord } from "../state/store.js";
+import type { StageTiming, TimingProfile } from "./timing.js";
+
+export type TaskStatus =
+  | "PROVISIONING"
+  | "PENDING"
+  | "ACTIVATING"
+  | "RUNNING"
+  | "DEACTIVATING"
+  | "STOPPING"
+  | "DEPROVISIONING"
+  | "STOPPED";
+
+interface Driver {
+  scope: Scope;
+  record: TaskRecord;
+  spec: RuntimeTaskSpec;
+  launching?: Promise<void>;
+  stopping?: Promise<void>;
+  started: Set<string>;
+  exited: Set<string>;
+  onAllExited?: () => void;
+  expiry?: TimerHandle;
+}
+
+/**
+ * Moves a task through the Fargate lifecycle (reference §8.1):
+ *   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
+ * Each stage waits its timing-profile delay on the simulator's clock; the runtime is asked to pull,
+ * start and signal containers, and reports exits back. A stop request at any point diverts the
+ * launch at its next stage boundary. Every change bumps `version` and is published.
+ */
+export class TaskLifecycle {
+  private readonly drivers = new Map<string, Driver>();
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly runtime: TaskRuntime,
+    private readonly timing: TimingProfile,
+  ) {}
+
+  launch(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec): void {
+    const driver: Driver = { scope, record, spec, started: new Set(), exited: new Set() };
+    this.drivers.set(record.task.taskArn!, driver);
+    this.publish(driver);
+    driver.launching = this.runLaunch(driver).catch((err) => this.crash(driver, err));
+  }
+
+  /** Records the stop request (desiredStatus STOPPED) and starts the stop flow once. */
+  requestStop(taskArn: string, stopCode: TaskStopCode, reason: string): void {
+    const d = this.drivers.get(taskArn);
+    if (!d) return;
+    const task = d.record.task;
+    if (task.desiredStatus === "STOPPED") return;
+    task.desiredStatus = "STOPPED";
+    task.stopCode = stopCode;
+    task.stoppedReason = reason;
+    task.stoppingAt = this.now();
+    this.bump(d);
+    d.stopping = this.runStop(d).catch((err) => this.crash(d, err));
+  }
+
+  handleRuntimeEvent(event: RuntimeEvent): void {
+    const d = this.drivers.get(event.taskArn);
+    if (!d) return;
+    if (event.type === "container-started") return;
+    const container = d.record.task.containers?.find((c) => c.name === (event.type === "container-exited" ? event.name : event.name));
+    if (!container) return;
+    if (event.type === "container-health") {
+      if (container.healthStatus === event.status) return;
+      container.healthStatus = event.status;
+      d.record.task.healthStatus = aggregateHealth(d.record.task, d.spec);
+      this.bump(d);
+      return;
+    }
+    this.containerExited(d, container, event.exitCode, event.reason);
+  }
+
+  /** Cancels timers; used on shutdown and reset. */
+  dispose(): void {
+    for (const d of this.drivers.values()) this.ctx.clock.clearTimeout(d.expiry);
+    this.drivers.clear();
+  }
+
+  private async runLaunch(d: Driver): Promise<void> {
+    const task = d.record.task;
+    await this.wait(this.timing.provisioning);
+    if (this.stopRequested(d)) return;
+
+    this.attachEni(d);
+    task.connectivity = "CONNECTED";
+    task.connectivityAt = this.now();
+    task.pullStartedAt = this.now();
+    this.transition(d, "PENDING");
+    try {
+      await this.runtime.prepare(d.spec);
+      await this.wait(this.timing.pull);
+      task.pullStoppedAt = this.now();
+      if (this.stopRequested(d)) return;
+      const result = await this.runtime.start(d.spec);
+      d.record.containersStarted = true;
+      for (const started of result.containers) {
+        d.started.add(started.name);
+        const c = task.containers?.find((x) => x.name === started.name);
+        if (!c) continue;
+        c.runtimeId = started.runtimeId;
+        if (started.imageDigest) c.imageDigest = started.imageDigest;
+        c.networkBindings = (started.networkBindings ?? []) as NetworkBinding[];
+        if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
+      }
+      if (result.privateIp) this.attachEni(d, result.privateIp, result.macAddress);
+    } catch (err) {
+      if (err instanceof TaskStartError) return this.failStart(d, err);
+      throw err;
+    }
+    this.transition(d, "ACTIVATING");
+    await this.wait(this.timing.activating);
+    // Containers have started, so the task shows RUNNING even if an essential one already
+    // exited (as on Fargate); only a user stop before this point skips RUNNING.
+    if (task.desiredStatus === "STOPPED" && task.stopCode !== "EssentialContainerExited") return;
+    task.startedAt = this.now();
+    this.transition(d, "RUNNING");
+  }
+
+  private async runStop(d: Driver): Promise<void> {
+    await d.launching;
+    const task = d.record.task;
+    if (task.lastStatus === "STOPPED") return;
+    if (task.lastStatus === "RUNNING") {
+      const dwell = this.delay(this.timing.minRunning) - (this.ctx.clock.now() - (task.startedAt?.getTime() ?? 0));
+      if (dwell > 0) await this.sleep(dwell);
+      this.transition(d, "DEACTIVATING");
+      await this.wait(this.timing.deactivating);
+    }
+    if (d.record.containersStarted) {
+      this.transition(d, "STOPPING");
+      const allExited = this.allExited(d);
+      await this.runtime.stop(task.taskArn!, {
+        signal: "SIGTERM",
+        timeoutMs: (name) => (d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000,
+      });
+      await allExited;
+      task.executionStoppedAt = this.now();
+    }
+    this.transition(d, "DEPROVISIONING");
+    await this.wait(this.timing.deprovisioning);
+    this.finish(d);
+  }
+
+  private failStart(d: Driver, err: TaskStartError): void {
+    const task = d.record.task;
+    for (const c of task.containers ?? []) {
+      c.lastStatus = "STOPPED";
+      const reason = err.containerReasons[c.name!];
+      if (reason) c.reason = reason.slice(0, 1024);
+    }
+    task.desiredStatus = "STOPPED";
+    task.stopCode = "TaskFailedToStart";
+    task.stoppedReason = err.stoppedReason;
+    task.stoppingAt = this.now();
+    task.executionStoppedAt = this.now();
+    this.transition(d, "DEPROVISIONING");
+    d.stopping = this.wait(this.timing.deprovisioning).then(() => this.finish(d));
+  }
+
+  private finish(d: Driver): void {
+    const task = d.record.task;
+    for (const c of task.containers ?? []) c.lastStatus = "STOPPED";
+    task.stoppedAt = this.now();
+    const eni = task.attachments?.find((a) => a.type === "ElasticNetworkInterface");
+    if (eni) eni.status = "DELETED";
+    this.ctx.quotas.release(d.scope, task.taskArn!);
+    this.transition(d, "STOPPED");
+    void this.runtime.remove(task.taskArn!).catch((err) =>
+      this.ctx.logger.warn(`runtime could not remove task ${task.taskArn}`, { error: String(err) }),
+    );
+    d.expiry = this.ctx.clock.setTimeout(() => this.expire(d), this.ctx.config.stoppedTaskRetentionMs);
+    d.record.expiresAt = this.ctx.clock.now() + this.ctx.config.stoppedTaskRetentionMs;
+  }
+
+  private expire(d: Driver): void {
+    const arn = d.record.task.taskArn!;
+    this.ctx.store.region(d.scope.account, d.scope.region).tasks.delete(arn);
+    this.drivers.delete(arn);
+  }
+
+  private containerExited(d: Driver, container: Container, exitCode?: number, reason?: string): void {
+    if (d.exited.has(container.name!)) return;
+    d.exited.add(container.name!);
+    container.lastStatus = "STOPPED";
+    if (exitCode !== undefined) container.exitCode = exitCode;
+    if (reason) container.reason = reason.slice(0, 1024);
+    this.bump(d);
+    const spec = d.spec.containers.find((c) => c.name === container.name);
+    if (spec?.essential && d.record.task.desiredStatus !== "STOPPED") {
+      this.requestStop(d.record.task.taskArn!, "EssentialContainerExited", Messages.essentialContainerExited);
+    }
+    if (d.onAllExited && [...d.started].every((n) => d.exited.has(n))) d.onAllExited();
+  }
+
+  private allExited(d: Driver): Promise<void> {
+    if ([...d.started].every((n) => d.exited.has(n))) return Promise.resolve();
+    return new Promise((resolve) => {
+      d.onAllExited = resolve;
+    });
+  }
+
+  private attachEni(d: Driver, ip?: string, mac?: string): void {
+    const task = d.record.task;
+    const eni = task.attachments?.find((a) => a.type === "ElasticNetworkInterface");
+    if (ip) d.spec.privateIp = ip;
+    if (!eni) return;
+    const random = this.ctx.random;
+    const details = new Map((eni.details ?? []).map((x) => [x.name, x.value]));
+    if (!details.has("networkInterfaceId")) details.set("networkInterfaceId", `eni-${random.hex(17)}`);
+    details.set("macAddress", mac ?? details.get("macAddress") ?? macAddress(random.hex(10)));
+    details.set("privateDnsName", `ip-${d.spec.privateIp.replaceAll(".", "-")}.${d.scope.region}.compute.internal`);
+    details.set("privateIPv4Address", d.spec.privateIp);
+    eni.details = [...details].map(([name, value]) => ({ name, value }));
+    eni.status = "ATTACHED";
+    for (const c of task.containers ?? []) {
+      c.networkInterfaces = [{ attachmentId: eni.id, privateIpv4Address: d.spec.privateIp }];
+    }
+  }
+
+  private stopRequested(d: Driver): boolean {
+    return d.record.task.desiredStatus === "STOPPED";
+  }
+
+  private transition(d: Driver, status: TaskStatus): void {
+    const previous = d.record.task.lastStatus;
+    d.record.task.lastStatus = status;
+    this.ctx.logger.info(`task ${shortTask(d.record.task.taskArn!)} ${previous} -> ${status}`, {
+      cluster: d.record.clusterName,
+      ...(status === "STOPPED" ? { stopCode: d.record.task.stopCode, reason: d.record.task.stoppedReason } : {}),
+    });
+    this.bump(d, previous);
+  }
+
+  private bump(d: Driver, previousStatus?: string): void {
+    const task = d.record.task;
+    task.version = (task.version ?? 0) + 1;
+    this.publish(d, previousStatus);
+  }
+
+  private publish(d: Driver, previousStatus?: string): void {
+    this.ctx.bus.publish("task.changed", {
+      account: d.scope.account,
+      region: d.scope.region,
+      task: structuredClone(d.record.task),
+      ...(previousStatus ? { previousStatus } : {}),
+    });
+  }
+
+  private crash(d: Driver, err: unknown): void {
+    this.ctx.logger.error(`task ${d.record.task.taskArn} lifecycle failed`, { error: String((err as Error)?.stack ?? err) });
+    const task = d.record.task;
+    if (task.lastStatus === "STOPPED") return;
+    task.desiredStatus = "STOPPED";
+    task.stopCode ??= "TaskFailedToStart";
+    task.stoppedReason ??= `InternalError: ${String((err as Error)?.message ?? err)}`;
+    this.finish(d);
+  }
+
+  private now(): Date {
+    return new Date(this.ctx.clock.now());
+  }
+
+  private delay(stage: StageTiming): number {
+    return this.ctx.random.jitter(stage.baseMs, stage.jitterMs);
+  }
+
+  private wait(stage: StageTiming): Promise<void> {
+    return this.sleep(this.delay(stage));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.ctx.clock.setTimeout(resolve, ms));
+  }
+}
+
+/** HEALTHY only when every essential container with a health check is HEALTHY (reference §8.4). */
+function aggregateHealth(task: Task, spec: RuntimeTaskSpec): "HEALTHY" | "UNHEALTHY" | "UNKNOWN" {
+  const checked = spec.containers.filter((c) => c.essential && c.healthCheck);
+  if (checked.length === 0) return "UNKNOWN";
+  const states = checked.map((c) => task.containers?.find((x) => x.name === c.name)?.healthStatus ?? "UNKNOWN");
+  if (states.some((s) => s === "UNHEALTHY")) return "UNHEALTHY";
+  return states.every((s) => s === "HEALTHY") ? "HEALTHY" : "UNKNOWN";
+}
+
+function macAddress(hex: string): string {
+  return `0a:${hex.slice(0, 10).match(/../g)!.join(":")}`;
+}
+
+function shortTask(arn: string): string {
+  return arn.slice(arn.indexOf("task/") + 5);
+}

@@ -1,0 +1,316 @@
+import type {
+  Cluster,
+  Failure,
+  NetworkConfiguration,
+  RunTaskRequest,
+  Tag,
+  Task,
+  TaskDefinition,
+  TaskOverride,
+} from "@aws-sdk/client-ecs";
+import type { SimContext } from "../context.js";
+import { stableStringify } from "../core/stable-json.js";
+import type { ClusterService } from "../domain/clusters.js";
+import type { Scope } from "../domain/scope.js";
+import type { TagService } from "../domain/tags.js";
+import type { TaskDefinitionRegistry } from "../domain/task-definitions.js";
+import { isValidFargatePair } from "../domain/fargate-sizes.js";
+import { paginate } from "../domain/pagination.js";
+import { ConflictException, InvalidParameterException } from "../errors/aws-errors.js";
+import { Messages } from "../errors/messages.js";
+import type { RuntimeEvent } from "../runtime/types.js";
+import { Arn, nameFromArnOrName } from "../state/arn.js";
+import type { RegionState, TaskRecord } from "../state/store.js";
+import type { CapacityGate } from "./capacity.js";
+import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "./launch-target.js";
+import { placeTasks } from "./placement.js";
+import { newTask, runtimeSpec } from "./task-factory.js";
+import type { TaskLifecycle } from "./task-lifecycle.js";
+
+/** A validated request to start `count` tasks of one definition. */
+export interface LaunchPlan {
+  cluster: Cluster;
+  definition: TaskDefinition;
+  count: number;
+  target: LaunchTarget;
+  overrides?: TaskOverride;
+  networkConfiguration?: NetworkConfiguration;
+  startedBy?: string;
+  group?: string;
+  tags: Tag[];
+  enableExecuteCommand?: boolean;
+  /** Tasks each provider already runs for this owner, so a strategy keeps its split as it grows. */
+  existingByProvider?: Map<string, number>;
+}
+
+export interface LaunchOptions {
+  /** Set by the service scheduler: tasks it owns. */
+  serviceName?: string;
+  requestId: string;
+  operation: string;
+}
+
+/** RunTask, StopTask, DescribeTasks and ListTasks over the task lifecycle. */
+export class TaskScheduler {
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly clusters: ClusterService,
+    private readonly taskDefinitions: TaskDefinitionRegistry,
+    private readonly tags: TagService,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly capacity: CapacityGate,
+  ) {}
+
+  private state(scope: Scope): RegionState {
+    return this.ctx.store.region(scope.account, scope.region);
+  }
+
+  runTask(scope: Scope, input: RunTaskRequest, opts: LaunchOptions): { tasks: Task[]; failures: Failure[] } {
+    const cluster = this.clusters.resolve(scope, input.cluster).cluster;
+    const limits = this.ctx.quotas.limits(scope);
+    const count = input.count ?? 1;
+    if (count < 1 || count > limits.runTaskMaxCount) throw new InvalidParameterException(Messages.runTaskCount);
+
+    const state = this.state(scope);
+    const replay = this.replayClientToken(state, input);
+    if (replay) return replay;
+
+    const def = this.taskDefinitions.resolveForLaunch(scope, input.taskDefinition!);
+    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy);
+    checkCompatibility(def, target);
+    if (def.networkMode === "awsvpc" && !(input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)) {
+      throw new InvalidParameterException(Messages.networkConfigurationRequired);
+    }
+    checkOverrides(def, input, isFargate(target));
+
+    const { tasks, failures } = this.launch(
+      scope,
+      {
+        cluster,
+        definition: def,
+        count,
+        target,
+        overrides: input.overrides,
+        networkConfiguration: input.networkConfiguration,
+        startedBy: input.startedBy,
+        group: input.group,
+        tags: this.launchTags(scope, def, input),
+        enableExecuteCommand: input.enableExecuteCommand,
+      },
+      opts,
+    );
+    if (input.clientToken) {
+      state.runTaskTokens.set(input.clientToken, {
+        fingerprint: fingerprint(input),
+        taskArns: tasks.map((t) => t.taskArn!),
+        failures,
+        at: this.ctx.clock.now(),
+      });
+    }
+    this.ctx.logger.info(`RunTask ${def.family}:${def.revision} x${count}: ${tasks.length} started, ${failures.length} failed`, {
+      cluster: cluster.clusterName,
+      ...(failures.length ? { reason: failures[0]!.reason } : {}),
+    });
+    return { tasks, failures };
+  }
+
+  /**
+   * Creates and starts tasks for a validated launch plan: placement across the strategy, capacity
+   * and quota admission per task (refusals become `failures` entries without an ARN), then the
+   * lifecycle. RunTask and the service scheduler both launch through here.
+   */
+  launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): { tasks: Task[]; failures: Failure[] } {
+    const fargate = isFargate(plan.target);
+    const providers =
+      plan.target.kind === "strategy"
+        ? placeTasks(plan.target.strategy, plan.count, plan.existingByProvider)
+        : new Array<string | undefined>(plan.count).fill(undefined);
+    const clusterName = plan.cluster.clusterName!;
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const provider of providers) {
+      const task = newTask(
+        {
+          scope,
+          clusterName,
+          clusterArn: plan.cluster.clusterArn!,
+          definition: plan.definition,
+          overrides: plan.overrides,
+          launchType: plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE",
+          ...(provider ? { capacityProviderName: provider } : {}),
+          networkConfiguration: plan.networkConfiguration,
+          startedBy: plan.startedBy,
+          group: plan.group,
+          tags: plan.tags,
+          enableExecuteCommand: plan.enableExecuteCommand,
+          now: new Date(this.ctx.clock.now()),
+        },
+        this.ctx.random,
+      );
+      const refusal = fargate ? this.admit(scope, task, clusterName, opts) : undefined;
+      if (refusal) {
+        failures.push({ reason: refusal });
+        continue;
+      }
+      this.start(scope, clusterName, task, plan.definition, opts.serviceName);
+      tasks.push(structuredClone(task));
+    }
+    return { tasks, failures };
+  }
+
+  stopTask(scope: Scope, clusterRef: string | undefined, taskRef: string, reason: string | undefined): Task {
+    const cluster = this.clusters.resolve(scope, clusterRef);
+    const record = this.find(scope, cluster.cluster.clusterName!, taskRef);
+    if (!record) throw new InvalidParameterException(Messages.taskNotFound);
+    this.lifecycle.requestStop(record.task.taskArn!, "UserInitiated", reason || Messages.stoppedByUser);
+    return structuredClone(record.task);
+  }
+
+  /** Stops a task on behalf of the simulator (service scale-in, spot interruption). */
+  stopBySystem(taskArn: string, stopCode: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice", reason: string): void {
+    this.lifecycle.requestStop(taskArn, stopCode, reason);
+  }
+
+  describeTasks(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
+    const limits = this.ctx.quotas.limits(scope);
+    if (refs.length === 0) throw new InvalidParameterException(Messages.tasksEmpty);
+    if (refs.length > limits.describeTasksMaxIds) throw new InvalidParameterException(Messages.tooManyTaskIds);
+    const cluster = this.clusters.resolve(scope, clusterRef).cluster;
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const record = this.find(scope, cluster.clusterName!, ref);
+      if (!record) {
+        failures.push({ arn: ref.startsWith("arn:") ? ref : Arn.task(scope, cluster.clusterName!, ref), reason: "MISSING" });
+        continue;
+      }
+      const view = structuredClone(record.task);
+      if (includeTags) view.tags = this.tags.get(view.taskArn!, scope);
+      else delete view.tags;
+      tasks.push(view);
+    }
+    return { tasks, failures };
+  }
+
+  listTasks(
+    scope: Scope,
+    filter: {
+      cluster?: string;
+      family?: string;
+      startedBy?: string;
+      serviceName?: string;
+      desiredStatus?: string;
+      launchType?: string;
+      containerInstance?: string;
+      maxResults?: number;
+      nextToken?: string;
+    },
+  ) {
+    const cluster = this.clusters.resolve(scope, filter.cluster).cluster;
+    const desired = filter.desiredStatus ?? "RUNNING";
+    const records = [...this.state(scope).tasks.values()].filter((r) => {
+      const t = r.task;
+      if (r.clusterName !== cluster.clusterName) return false;
+      if (filter.containerInstance) return false;
+      if (t.desiredStatus !== desired) return false;
+      if (filter.family && t.taskDefinitionArn?.split("/").pop()?.replace(/:\d+$/, "") !== filter.family) return false;
+      if (filter.startedBy && t.startedBy !== filter.startedBy) return false;
+      if (filter.serviceName && r.serviceName !== nameFromArnOrName(filter.serviceName)) return false;
+      if (filter.launchType && t.launchType !== filter.launchType) return false;
+      return true;
+    });
+    const { page, nextToken } = paginate(
+      records.map((r) => r.task.taskArn!),
+      { maxResults: filter.maxResults, nextToken: filter.nextToken, kind: "tasks" },
+    );
+    return { taskArns: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  /** The task by ARN or id within the cluster. */
+  find(scope: Scope, clusterName: string, ref: string): TaskRecord | undefined {
+    const state = this.state(scope);
+    const arn = ref.startsWith("arn:") ? ref : Arn.task(scope, clusterName, ref);
+    const record = state.tasks.get(arn);
+    return record && record.clusterName === clusterName ? record : undefined;
+  }
+
+  handleRuntimeEvent(event: RuntimeEvent): void {
+    this.lifecycle.handleRuntimeEvent(event);
+  }
+
+  private admit(scope: Scope, task: Task, clusterName: string, opts: LaunchOptions): string | undefined {
+    const provider = task.capacityProviderName ?? "FARGATE";
+    const shortage = this.capacity.check(scope, provider);
+    if (shortage) return shortage;
+    const decision = this.ctx.quotas.reserveLaunch(scope, {
+      taskArn: task.taskArn!,
+      vcpuClass: provider === "FARGATE_SPOT" ? "spot" : "on-demand",
+      vcpu: Number(task.cpu ?? 0) / 1024,
+      memoryMiB: Number(task.memory ?? 0),
+      cluster: clusterName,
+      operation: opts.operation,
+      requestId: opts.requestId,
+    });
+    return decision.ok ? undefined : decision.reason;
+  }
+
+  private start(scope: Scope, clusterName: string, task: Task, def: TaskDefinition, serviceName?: string): void {
+    const record: TaskRecord = { task, clusterName, containersStarted: false, ...(serviceName ? { serviceName } : {}) };
+    this.state(scope).tasks.set(task.taskArn!, record);
+    this.tags.replace(task.taskArn!, task.tags ?? []);
+    const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName));
+  }
+
+  private launchTags(scope: Scope, def: TaskDefinition, input: RunTaskRequest): Tag[] {
+    const own = input.tags ?? [];
+    if (own.length) this.tags.validate(scope, own);
+    if (input.propagateTags !== "TASK_DEFINITION") return own;
+    const inherited = this.tags.get(def.taskDefinitionArn!, scope).filter((t) => !own.some((o) => o.key === t.key));
+    return [...inherited, ...own];
+  }
+
+  private replayClientToken(state: RegionState, input: RunTaskRequest) {
+    if (!input.clientToken) return undefined;
+    const previous = state.runTaskTokens.get(input.clientToken);
+    if (!previous) return undefined;
+    if (previous.fingerprint !== fingerprint(input)) {
+      throw new ConflictException(Messages.clientTokenConflict, previous.taskArns);
+    }
+    const tasks = previous.taskArns
+      .map((arn) => state.tasks.get(arn)?.task)
+      .filter((t): t is Task => t !== undefined)
+      .map((t) => structuredClone(t));
+    return { tasks, failures: previous.failures };
+  }
+}
+
+function isFargate(target: LaunchTarget): boolean {
+  return target.kind === "strategy" || target.launchType === "FARGATE";
+}
+
+function checkOverrides(def: TaskDefinition, input: RunTaskRequest, fargate: boolean): void {
+  const overrides = input.overrides;
+  if (!overrides) return;
+  if (JSON.stringify(overrides.containerOverrides ?? []).length > 8192) {
+    throw new InvalidParameterException(Messages.overridesTooLarge);
+  }
+  const names = new Set((def.containerDefinitions ?? []).map((c) => c.name));
+  for (const o of overrides.containerOverrides ?? []) {
+    if (!names.has(o.name)) {
+      throw new InvalidParameterException(`Override for container named ${o.name} is not a container in the TaskDefinition.`);
+    }
+  }
+  if (fargate && (overrides.cpu || overrides.memory)) {
+    const cpu = overrides.cpu ?? def.cpu ?? "";
+    const memory = overrides.memory ?? def.memory ?? "";
+    if (!isValidFargatePair(Number(cpu), Number(memory))) {
+      throw new InvalidParameterException(Messages.fargateInvalidConfiguration(cpu, memory));
+    }
+  }
+}
+
+function fingerprint(input: RunTaskRequest): string {
+  const { clientToken: _token, ...rest } = input;
+  return stableStringify(rest);
+}
