@@ -117,7 +117,8 @@ function parseBody(body: unknown): Record<string, unknown> {
 }
 
 function send(reply: FastifyReply, result: unknown): void {
-  void reply.code(200).header("content-type", JSON_CONTENT_TYPE).send(encodeBody(result ?? {}));
+  // A Buffer keeps fastify from appending "; charset=utf-8" to the content type AWS sends bare.
+  void reply.code(200).header("content-type", JSON_CONTENT_TYPE).send(Buffer.from(encodeBody(result ?? {})));
 }
 
 function sendError(reply: FastifyReply, err: AwsError, status = err.status): FastifyReply {
@@ -125,6 +126,6 @@ function sendError(reply: FastifyReply, err: AwsError, status = err.status): Fas
     .code(status)
     .header("content-type", JSON_CONTENT_TYPE)
     .header("x-amzn-ErrorType", err.code)
-    .send(encodeBody(err.toBody()));
+    .send(Buffer.from(encodeBody(err.toBody())));
 }
 

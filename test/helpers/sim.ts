@@ -1,0 +1,63 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
+import type { InjectOptions } from "fastify";
+import { startSimulator, type RunningSimulator } from "../../src/index.js";
+import type { SimConfigInput } from "../../src/config.js";
+
+export const TARGET = "AmazonEC2ContainerServiceV20141113.";
+
+export function authFor(accessKeyId = "AKIDEXAMPLE", region = "us-east-1"): string {
+  return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`;
+}
+
+/** A simulator on the virtual clock with the simulated runtime: nothing moves unless a test says so. */
+export async function virtualSim(config: SimConfigInput = {}): Promise<RunningSimulator> {
+  return startSimulator({ runtime: "simulated", clock: "virtual", seed: 7, quotas: { profile: "unlimited" }, ...config });
+}
+
+export function ecsClient(endpoint: string, opts: { accessKeyId?: string; region?: string; maxAttempts?: number } = {}): ECSClient {
+  return new ECSClient({
+    endpoint,
+    region: opts.region ?? "us-east-1",
+    credentials: { accessKeyId: opts.accessKeyId ?? "AKIDEXAMPLE", secretAccessKey: "secret" },
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+  });
+}
+
+/** Calls an ECS operation through fastify's inject: the whole wire path without a socket. */
+export async function call(
+  sim: RunningSimulator,
+  operation: string,
+  body: unknown = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  const res = await sim.simulator.app.inject({
+    method: "POST",
+    url: "/",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": TARGET + operation,
+      authorization: authFor(),
+      ...headers,
+    },
+    payload: typeof body === "string" ? body : JSON.stringify(body),
+  } as InjectOptions);
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
+}
+
+/** Calls and asserts a 200, returning the body. */
+export async function ok(sim: RunningSimulator, operation: string, body: unknown = {}): Promise<any> {
+  const res = await call(sim, operation, body);
+  if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export const FARGATE_DEF = {
+  family: "web",
+  requiresCompatibilities: ["FARGATE"],
+  networkMode: "awsvpc",
+  cpu: "256",
+  memory: "512",
+  containerDefinitions: [{ name: "app", image: "busybox:latest" }],
+};
+
+export const AWSVPC = { awsvpcConfiguration: { subnets: ["subnet-12345678"], assignPublicIp: "ENABLED" } };
