@@ -463,22 +463,23 @@ export class DockerRuntime implements TaskRuntime {
       throw err;
     }
     if (task.stopping || c.status !== "CREATED") return undefined;
-    const info = await this.queue.add(async () => {
-      const container = this.docker.getContainer(c.dockerId!);
-      await container.start();
-      c.status = c.status === "CREATED" ? "RUNNING" : c.status;
-      c.startedAt = this.clock.now();
-      c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
-        this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
-      );
-      return (await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect()) as Docker.ContainerInspectInfo;
-    });
-    c.networkBindings = bindingsFor(c, info!);
-    if (!task.privateIp && task.spec.networkMode === "bridge") {
-      const ep = Object.values(info!.NetworkSettings.Networks ?? {})[0];
-      if (ep?.IPAddress) {
-        task.privateIp = ep.IPAddress;
-        task.macAddress = ep.MacAddress;
+    // Only the engine call itself holds a launch slot; bookkeeping round trips happen outside it.
+    await this.queue.add(() => this.docker.getContainer(c.dockerId!).start());
+    c.status = c.status === "CREATED" ? "RUNNING" : c.status;
+    c.startedAt = this.clock.now();
+    c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
+      this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
+    );
+    const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.spec.networkMode === "bridge");
+    if (needsInspect) {
+      const info = await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect();
+      c.networkBindings = bindingsFor(c, info);
+      if (!task.privateIp && task.spec.networkMode === "bridge") {
+        const ep = Object.values(info.NetworkSettings.Networks ?? {})[0];
+        if (ep?.IPAddress) {
+          task.privateIp = ep.IPAddress;
+          task.macAddress = ep.MacAddress;
+        }
       }
     }
     const result: StartedContainer = {
