@@ -20,17 +20,29 @@ import { registerEventRoutes } from "./api/admin/events.js";
 import { EventHub } from "./events/hub.js";
 import { SimulatedRuntime } from "./runtime/simulated/simulated-runtime.js";
 import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
-import { ALWAYS_AVAILABLE } from "./scheduler/capacity.js";
+import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
+import { registerSpotAdminRoutes } from "./api/admin/spot.js";
+import { CapacityShortages, parseCapacityConfig } from "./scheduler/capacity-shortages.js";
+import { parseSpotConfig, SpotInterruptions } from "./scheduler/spot/index.js";
 import { TaskLifecycle } from "./scheduler/task-lifecycle.js";
 import { TaskScheduler } from "./scheduler/tasks.js";
 import { TIMING_PROFILES } from "./scheduler/timing.js";
 import { Store } from "./state/store.js";
+import { parseArn } from "./state/arn.js";
+import { DockerRuntime, dockerAvailable, newInstanceId } from "./runtime/docker/index.js";
+import { LogStore } from "./logs/store.js";
+import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
+import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
+import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import { ConfigError } from "./config.js";
 import { VERSION } from "./version.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
   logWrite?: (line: string) => void;
 }
+
+type RuntimeKind = "docker" | "simulated";
 
 /**
  * The composition root: builds the clock, random source, store, limits, runtime, scheduler and
@@ -43,11 +55,17 @@ export class Simulator {
   readonly app: FastifyInstance;
   readonly seed: number;
   readonly events: EventHub;
+  /** Fargate Spot interruptions: `spot.interrupt(selection)`, history, rate (issue 5). */
+  readonly spot: SpotInterruptions;
+  /** Fargate capacity shortages: `capacity.set({FARGATE_SPOT: {...}})` (issue 5). */
+  readonly capacity: CapacityShortages;
   private runtime!: TaskRuntime;
   private lifecycle!: TaskLifecycle;
   private endpoint?: string;
 
-  private constructor(config: SimConfig, opts: SimulatorOptions) {
+  readonly logs: LogStore;
+
+  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
     this.config = config;
     this.seed = config.seed ?? randomInt(0, 2 ** 32 - 1);
     const clock: Clock = createClock(config.clock, config.clockStart);
@@ -61,21 +79,49 @@ export class Simulator {
     const bus = new EventBus();
     const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, { clock, random: random.fork("quotas"), bus });
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
+    bus.subscribe("limit.decision", (d) =>
+      logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
+        account: d.account,
+        region: d.region,
+        requestId: d.requestId,
+        ...(d.detail ? { detail: d.detail } : {}),
+      }),
+    );
     this.events = new EventHub({ bus, clock, random: random.fork("events"), logger, config: config.events ?? {} });
+    this.capacity = new CapacityShortages({ clock, logger, random: random.fork("capacity"), config: parseCapacityConfig(config.capacity) });
+    this.spot = new SpotInterruptions({
+      clock,
+      store: this.ctx.store,
+      bus,
+      logger,
+      random: random.fork("spot"),
+      config: parseSpotConfig(config.spot),
+      stopTask: (taskArn, reason) => this.domain.tasks.stopBySystem(taskArn, "SpotInterruption", reason),
+    });
 
+    this.logs = new LogStore(clock);
     const tags = new TagService(this.ctx);
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
-    this.runtime = this.createRuntime((e) => this.domain.tasks.handleRuntimeEvent(e));
-    this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing]);
-    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, ALWAYS_AVAILABLE);
+    this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e));
+    this.lifecycle = new TaskLifecycle(this.ctx, this.spot.guardRuntime(this.runtime), TIMING_PROFILES[config.timing]);
+    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
     this.domain = { ctx: this.ctx, clusters, taskDefinitions, tags, settings: new AccountSettingsService(this.ctx), tasks };
 
     this.app = buildServer(this.ctx, {
       operations: buildOperationTable(this.domain),
+      extraTargets: [
+        {
+          prefix: `${LOGS_TARGET_PREFIX}.`,
+          handle: (operation, input, req) => handleLogsOperation(operation, input, this.logs, req.scope),
+        },
+      ],
       admin: (app) => {
         if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
         registerEventRoutes(app, this.events);
+        registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
+        registerSpotAdminRoutes(app, this.spot);
+        registerCapacityAdminRoutes(app, this.capacity);
         registerCoreAdminRoutes(app, {
           version: VERSION,
           runtime: this.runtime.kind,
@@ -92,7 +138,11 @@ export class Simulator {
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
     const config = parseConfig(input);
-    return new Simulator(config, opts);
+    const kind = await chooseRuntime(config);
+    const sim = new Simulator(config, opts, kind.kind);
+    if (kind.warning) sim.ctx.logger.warn(kind.warning);
+    if (sim.runtime instanceof DockerRuntime) await sim.runtime.removeLeftovers();
+    return sim;
   }
 
   /** The facts a user needs from the startup line to reproduce this run. */
@@ -127,9 +177,13 @@ export class Simulator {
   /** Wipes every resource, reservation and timer: a clean simulator for the next test. */
   async reset(): Promise<void> {
     this.lifecycle.dispose();
-    await this.runtime.close();
+    const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
+    await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
     this.ctx.store.reset();
+    this.logs.clear();
     this.ctx.quotas.reset();
+    this.spot.reset();
+    this.capacity.reset();
     this.ctx.logger.info("state reset");
   }
 
@@ -149,13 +203,45 @@ export class Simulator {
 
   async close(): Promise<void> {
     this.lifecycle.dispose();
+    this.spot.close();
     this.events.close();
     await this.app.close();
     await this.runtime.close();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
   }
 
-  private createRuntime(listener: (e: RuntimeEvent) => void): TaskRuntime {
+  /** The live task by ARN, for the Docker runtime's metadata endpoint. */
+  private lookupTask(arn: string): Task | undefined {
+    const parsed = parseArn(arn);
+    if (!parsed) return undefined;
+    return this.ctx.store.region(parsed.account, parsed.region).tasks.get(arn)?.task;
+  }
+
+  private findTaskById(id: string): { task: Task; clusterName: string; definition?: TaskDefinition } | undefined {
+    for (const region of this.ctx.store.allRegions()) {
+      for (const record of region.tasks.values()) {
+        if (record.task.taskArn!.endsWith(`/${id}`) || record.task.taskArn === id) {
+          const found = this.domain.taskDefinitions.find({ account: region.account, region: region.region }, record.task.taskDefinitionArn!);
+          return { task: record.task, clusterName: record.clusterName, ...(found ? { definition: found.record.definition } : {}) };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private createRuntime(kind: RuntimeKind, listener: (e: RuntimeEvent) => void): TaskRuntime {
+    if (kind === "docker") {
+      return new DockerRuntime({
+        clock: this.ctx.clock,
+        logger: this.ctx.logger,
+        listener,
+        config: this.config.docker ?? {},
+        instanceId: newInstanceId(this.ctx.random.fork("instance").hex(8)),
+        simulatorEndpoint: () => this.endpoint ?? `http://127.0.0.1:${this.config.port}`,
+        lookupTask: (arn) => this.lookupTask(arn),
+        logStore: this.logs,
+      });
+    }
     return new SimulatedRuntime({
       clock: this.ctx.clock,
       random: this.ctx.random,
@@ -164,4 +250,21 @@ export class Simulator {
       defaults: { onSigterm: this.config.simulated.onSigterm, sigtermDelayMs: this.config.simulated.sigtermDelayMs },
     });
   }
+}
+
+/**
+ * `auto` runs containers when a Docker engine answers (DOCKER_HOST or the default socket) and
+ * falls back to the simulated runtime with a warning; `docker` insists on an engine.
+ */
+async function chooseRuntime(config: SimConfig): Promise<{ kind: RuntimeKind; warning?: string }> {
+  if (config.runtime === "simulated") return { kind: "simulated" };
+  const available = await dockerAvailable();
+  if (available) return { kind: "docker" };
+  if (config.runtime === "docker") {
+    throw new ConfigError("runtime docker was asked for, but no Docker engine answers (check DOCKER_HOST or /var/run/docker.sock)");
+  }
+  return {
+    kind: "simulated",
+    warning: "no Docker engine answers: tasks run in the simulated runtime (no containers). Start Docker or pass --runtime simulated to silence this.",
+  };
 }

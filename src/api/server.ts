@@ -53,6 +53,21 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   });
 
   app.post("/", (req, reply) => dispatch(ctx, opts, req, reply));
+
+  // One readable line per API call: the operation, the caller's scope and the outcome.
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.method !== "POST" || req.url !== "/") return;
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const operation = target.slice(target.indexOf(".") + 1) || "(no target)";
+    const error = reply.getHeader("x-amzn-ErrorType");
+    const caller = callerFrom(req.headers.authorization, { account: ctx.config.accountId, region: ctx.config.region });
+    ctx.logger.info(`${operation} ${reply.statusCode}${error ? ` ${String(error)}` : ""}`, {
+      account: caller.account,
+      region: caller.region,
+      requestId: req.id,
+      ms: Math.round(reply.elapsedTime),
+    });
+  });
   opts.admin(app);
 
   app.setNotFoundHandler((req, reply) => {
@@ -96,10 +111,7 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   ctx.quotas.admitApiCall(scope, name, req.id);
   const parsed = op.schema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, input);
-  const started = ctx.clock.now();
-  const result = op.handle(parsed.data, request);
-  ctx.logger.debug(`${name} ok`, { account: scope.account, region: scope.region, ms: ctx.clock.now() - started });
-  return send(reply, result);
+  return send(reply, op.handle(parsed.data, request));
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

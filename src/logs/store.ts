@@ -41,6 +41,11 @@ export class LogStore {
     return this.clock.now();
   }
 
+  /** Forgets every group (POST /_sim/reset). */
+  clear(): void {
+    this.groups.clear();
+  }
+
   getGroup(name: string): LogGroup | undefined {
     return this.groups.get(name);
   }

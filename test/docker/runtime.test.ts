@@ -10,7 +10,7 @@ import { Messages } from "../../src/errors/messages.js";
 import { LogStore } from "../../src/logs/store.js";
 import { handleLogsOperation } from "../../src/logs/operations.js";
 import { TaskStartError, type RuntimeTaskSpec } from "../../src/runtime/types.js";
-import { DockerRuntime, LABEL_INSTANCE, createDockerClient, removeLeftovers } from "../../src/runtime/docker/index.js";
+import { DockerRuntime, LABEL_INSTANCE, createDockerClient, newInstanceId, removeLeftovers } from "../../src/runtime/docker/index.js";
 import { EventRecorder, TEST_IMAGE, detectDocker, ensureTestImage, requireDocker, taskSpec } from "./helpers.js";
 
 const available = await detectDocker();
@@ -23,7 +23,7 @@ describe.runIf(requireDocker && !available)("Docker engine (required)", () => {
 
 describe.skipIf(!available)("DockerRuntime", () => {
   const clock = new RealClock();
-  const instanceId = `test-${process.pid}`;
+  const instanceId = newInstanceId("runtime-test");
   const recorder = new EventRecorder();
   const store = new LogStore(clock);
   let docker: Docker;

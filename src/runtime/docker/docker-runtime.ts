@@ -48,7 +48,7 @@ export interface DockerRuntimeOptions {
   config: DockerConfig | DockerConfigInput;
   instanceId: string;
   /** The simulator's API, e.g. http://127.0.0.1:4599; containers reach it through the metadata server. */
-  simulatorEndpoint: string;
+  simulatorEndpoint: string | (() => string);
   /** Live task state for metadata DesiredStatus/KnownStatus. */
   lookupTask: (taskArn: string) => Task | undefined;
   /** Shared with the simulated runtime and the Logs API; one is created when absent. */

@@ -2,6 +2,7 @@
  * Cleaning up after earlier simulator instances (a crash, a kill -9, keepContainers). Only objects
  * carrying the ecs-sim.instance label are touched, and never the current instance's.
  */
+import { hostname } from "node:os";
 import type Docker from "dockerode";
 import type { Logger } from "../../core/logger.js";
 import { LABEL_INSTANCE } from "./labels.js";
@@ -12,10 +13,33 @@ export interface LeftoverReport {
   volumes: number;
 }
 
+/**
+ * Instance ids are `<hostname>.<pid>.<random>`: objects of an instance whose process still runs on
+ * this host are left alone, so simulators running side by side (parallel test files) never remove
+ * each other's containers.
+ */
+export function newInstanceId(random: string): string {
+  return `${hostname().replace(/[^A-Za-z0-9-]/g, "-")}.${process.pid}.${random}`;
+}
+
+function ownerAlive(instanceId: string): boolean {
+  const [host, pid] = instanceId.split(".");
+  if (host !== hostname().replace(/[^A-Za-z0-9-]/g, "-") || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function removeLeftovers(docker: Docker, currentInstanceId: string, logger?: Logger): Promise<LeftoverReport> {
   const report: LeftoverReport = { containers: 0, networks: 0, volumes: 0 };
   const foreign = (labels: Record<string, string> | undefined | null): boolean =>
-    !!labels && LABEL_INSTANCE in labels && labels[LABEL_INSTANCE] !== currentInstanceId;
+    !!labels &&
+    LABEL_INSTANCE in labels &&
+    labels[LABEL_INSTANCE] !== currentInstanceId &&
+    !ownerAlive(labels[LABEL_INSTANCE]!);
   const filters = JSON.stringify({ label: [LABEL_INSTANCE] });
 
   const containers = await docker.listContainers({ all: true, filters });

@@ -21,7 +21,8 @@ export class MetadataServer {
 
   constructor(
     private readonly route: MetadataRoute,
-    private readonly proxyTarget: string,
+    /** The simulator's endpoint; a function because the port is known only once it listens. */
+    private readonly proxyTarget: string | (() => string),
     private readonly logger: Logger,
   ) {}
 
@@ -59,7 +60,8 @@ export class MetadataServer {
   }
 
   private proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const target = new URL(req.url ?? "/", this.proxyTarget);
+    const base = typeof this.proxyTarget === "function" ? this.proxyTarget() : this.proxyTarget;
+    const target = new URL(req.url ?? "/", base);
     const headers = { ...req.headers };
     // SigV4 signs the host header; the simulator does not verify signatures, but keep the
     // original so a future verifier sees what the client signed.

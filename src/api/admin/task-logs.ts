@@ -1,0 +1,42 @@
+import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { FastifyInstance } from "fastify";
+import { containerLogLocation } from "../../logs/naming.js";
+import type { LogStore } from "../../logs/store.js";
+
+export interface TaskLogDeps {
+  logs: LogStore;
+  findTask(id: string): { task: Task; clusterName: string; definition?: TaskDefinition } | undefined;
+}
+
+/**
+ * GET /_sim/tasks/<task id or ARN>/logs: every container's captured output, found where the
+ * awslogs driver (or the simulator's default) put it. `?container=` narrows to one container.
+ */
+export function registerTaskLogRoutes(app: FastifyInstance, deps: TaskLogDeps): void {
+  app.get<{ Params: { id: string }; Querystring: { container?: string } }>("/_sim/tasks/:id/logs", async (req, reply) => {
+    const found = deps.findTask(decodeURIComponent(req.params.id));
+    if (!found) return reply.code(404).send({ error: "TaskNotFound", message: `No task ${req.params.id} is known.` });
+    const { task, clusterName, definition } = found;
+    const taskId = task.taskArn!.slice(task.taskArn!.lastIndexOf("/") + 1);
+    const containers = (task.containers ?? [])
+      .filter((c) => !req.query.container || c.name === req.query.container)
+      .map((c) => {
+        const logConfiguration = definition?.containerDefinitions?.find((d) => d.name === c.name)?.logConfiguration;
+        const where = containerLogLocation({
+          clusterName,
+          family: definition?.family ?? "",
+          taskId,
+          containerName: c.name!,
+          ...(logConfiguration ? { logConfiguration } : {}),
+        });
+        const stream = deps.logs.getStream(where.group, where.stream);
+        return {
+          name: c.name,
+          logGroupName: where.group,
+          logStreamName: where.stream,
+          events: (stream?.events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message })),
+        };
+      });
+    return { taskArn: task.taskArn, containers };
+  });
+}
