@@ -71,6 +71,7 @@ export const ConfigSchema = z.object({
   events: z.record(z.unknown()).optional(),
   services: z.record(z.unknown()).optional(),
   spot: z.record(z.unknown()).optional(),
+  capacity: z.record(z.unknown()).optional(),
 });
 
 export type SimConfig = z.infer<typeof ConfigSchema>;

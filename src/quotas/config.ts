@@ -70,11 +70,6 @@ export const QuotaOverridesSchema = z
     maxTaskMemoryMiB: z.number().positive().finite().nullable().optional(),
     registrationWindowMs: z.number().int().min(0).optional(),
     launchRateExceeded: z.enum(["failure", "throttle"]).optional(),
-    capacityUnavailableProbability: z
-      .object({ onDemand: z.number().min(0).max(1), spot: z.number().min(0).max(1) })
-      .partial()
-      .strict()
-      .optional(),
     static: StaticLimitsPatchSchema.optional(),
   })
   .strict();
@@ -140,7 +135,13 @@ export function parseQuotasConfig(input: unknown): QuotasConfig {
 }
 
 export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}${movedHint(i)}`).join("; ");
+}
+
+/** Capacity shortages used to be a quotas knob; point anyone still using it at their new home. */
+function movedHint(issue: z.ZodIssue): string {
+  if (issue.code !== z.ZodIssueCode.unrecognized_keys || !issue.keys.includes("capacityUnavailableProbability")) return "";
+  return " (capacity shortages moved to the `capacity` config section and PUT /_sim/capacity)";
 }
 
 /** Applies one override layer to resolved values (returns a new object). */
@@ -151,10 +152,6 @@ export function applyOverrides(values: QuotaValues, o: QuotaOverrides | undefine
     buckets: { ...values.buckets },
     operationBuckets: { ...values.operationBuckets },
     vcpu: { ...values.vcpu },
-    capacityUnavailableProbability: {
-      ...values.capacityUnavailableProbability,
-      ...stripUndefined(o.capacityUnavailableProbability ?? {}),
-    },
     static: { ...values.static },
   };
   for (const [id, patch] of Object.entries(o.buckets ?? {})) {
@@ -210,12 +207,6 @@ export function mergeOverrides(into: QuotaOverrides, patch: QuotaOverrides): Quo
   if (patch.operationBuckets) out.operationBuckets = mergeBucketPatches(into.operationBuckets, patch.operationBuckets);
   if (patch.vcpu) out.vcpu = { ...into.vcpu, ...stripUndefined(patch.vcpu) };
   if (patch.static) out.static = { ...into.static, ...stripUndefined(patch.static) };
-  if (patch.capacityUnavailableProbability) {
-    out.capacityUnavailableProbability = {
-      ...into.capacityUnavailableProbability,
-      ...stripUndefined(patch.capacityUnavailableProbability),
-    };
-  }
   if (patch.maxTaskMemoryMiB !== undefined) out.maxTaskMemoryMiB = patch.maxTaskMemoryMiB;
   if (patch.registrationWindowMs !== undefined) out.registrationWindowMs = patch.registrationWindowMs;
   if (patch.launchRateExceeded !== undefined) out.launchRateExceeded = patch.launchRateExceeded;

@@ -147,11 +147,6 @@ export class LimitsEngine implements QuotaGate {
       this.refuse(scope, operation, requestId, "vcpu-quota", quotaName, `${detail}; ${inUse} of ${quota} vCPU in use`);
       return { ok: false, reason: Messages.vcpuLimit };
     }
-    const capacityChance = v.capacityUnavailableProbability[vcpuClass === "spot" ? "spot" : "onDemand"];
-    if (capacityChance > 0 && this.random.chance(capacityChance)) {
-      this.refuse(scope, operation, requestId, "capacity", `fargate-capacity-${vcpuClass}`, detail);
-      return { ok: false, reason: Messages.capacityUnavailable };
-    }
     const launchId = LAUNCH_BUCKET_ID[vcpuClass];
     const launchSpec = v.buckets[launchId] ?? null;
     if (launchSpec) {

@@ -34,12 +34,6 @@ export interface QuotaValues {
    * ThrottlingException "Rate exceeded", the only client-visible form ever observed on Fargate.
    */
   launchRateExceeded: "failure" | "throttle";
-  /**
-   * Chance that Fargate has no capacity for a launch (reference §7.2): the task fails with
-   * "Capacity is unavailable at this time. ..." (service-event text; the RunTask wording is not
-   * fully verified). Drawn from the seeded generator, only when non-zero. 1 = no capacity at all.
-   */
-  capacityUnavailableProbability: { onDemand: number; spot: number };
   static: StaticLimits;
 }
 
@@ -72,7 +66,6 @@ export function profileValues(profile: ProfileName): QuotaValues {
     maxTaskMemoryMiB: null,
     registrationWindowMs: DEFAULT_REGISTRATION_WINDOW_MS,
     launchRateExceeded: "failure",
-    capacityUnavailableProbability: { onDemand: 0, spot: 0 },
     static: { ...DEFAULT_STATIC_LIMITS },
   };
   switch (profile) {

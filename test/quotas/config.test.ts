@@ -37,6 +37,13 @@ describe("quotas config", () => {
     expect(() => parseQuotasConfig({ typo: 1 })).toThrow(QuotasConfigError);
   });
 
+  it("has no capacity knob any more: shortages live in the capacity section", () => {
+    expect(() => parseQuotasConfig({ overrides: { capacityUnavailableProbability: { spot: 1 } } })).toThrow(
+      /capacityUnavailableProbability.*PUT \/_sim\/capacity/,
+    );
+    expect(resolveQuotaValues(parseQuotasConfig({}), SCOPE.account, SCOPE.region)).not.toHaveProperty("capacityUnavailableProbability");
+  });
+
   it("partial bucket overrides keep the other field; null turns a bucket off", () => {
     const c = parseQuotasConfig({
       overrides: { buckets: { "cluster-read": { burst: 5 }, "cluster-modify": null } },

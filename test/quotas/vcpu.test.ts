@@ -130,15 +130,3 @@ describe("Fargate vCPU quotas", () => {
     expect(engine.reserveLaunch(SCOPE, launch("b", "spot")).ok).toBe(true);
   });
 });
-
-describe("Fargate capacity (reference §7.2)", () => {
-  it("capacityUnavailableProbability refuses launches with the capacity text, per class", () => {
-    const { engine, published } = makeEngine({ overrides: { capacityUnavailableProbability: { spot: 1 } } });
-    expect(engine.reserveLaunch(SCOPE, launch("s", "spot"))).toEqual({ ok: false, reason: Messages.capacityUnavailable });
-    expect(published.at(-1)).toMatchObject({ kind: "capacity", limit: "fargate-capacity-spot", allowed: false });
-    expect(engine.reserveLaunch(SCOPE, launch("o", "on-demand")).ok).toBe(true);
-    expect(engine.usage().vcpu.map((r) => r.vcpuClass)).toEqual(["on-demand"]);
-    engine.putQuotas({ capacityUnavailableProbability: { spot: 0 } });
-    expect(engine.reserveLaunch(SCOPE, launch("s", "spot")).ok).toBe(true);
-  });
-});
