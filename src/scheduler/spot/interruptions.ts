@@ -4,7 +4,7 @@ import type { Logger } from "../../core/logger.js";
 import type { SeededRandom } from "../../core/random.js";
 import { Messages } from "../../errors/messages.js";
 import type { StopRequest, TaskRuntime } from "../../runtime/types.js";
-import type { Store, TaskRecord } from "../../state/store.js";
+import type { Store } from "../../state/store.js";
 import {
   meanIntervalMs,
   SpotPatchSchema,
