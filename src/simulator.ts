@@ -27,6 +27,9 @@ import { parseSpotConfig, SpotInterruptions } from "./scheduler/spot/index.js";
 import { TaskLifecycle } from "./scheduler/task-lifecycle.js";
 import { TaskScheduler } from "./scheduler/tasks.js";
 import { TIMING_PROFILES } from "./scheduler/timing.js";
+import { parseServicesConfig, ServiceScheduler } from "./scheduler/services/index.js";
+import { serviceOperations } from "./api/handlers/services.js";
+import { LocalLoadBalancers } from "./loadbalancer/index.js";
 import { Store } from "./state/store.js";
 import { parseArn } from "./state/arn.js";
 import { DockerRuntime, dockerAvailable, newInstanceId } from "./runtime/docker/index.js";
@@ -61,6 +64,10 @@ export class Simulator {
   readonly capacity: CapacityShortages;
   private runtime!: TaskRuntime;
   private lifecycle!: TaskLifecycle;
+  /** The service scheduler (issue 6); also reachable as `domain.services`. */
+  readonly services: ServiceScheduler;
+  /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
+  readonly loadBalancers?: LocalLoadBalancers;
   private endpoint?: string;
 
   readonly logs: LogStore;
@@ -106,10 +113,37 @@ export class Simulator {
     this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e));
     this.lifecycle = new TaskLifecycle(this.ctx, this.spot.guardRuntime(this.runtime), TIMING_PROFILES[config.timing]);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
-    this.domain = { ctx: this.ctx, clusters, taskDefinitions, tags, settings: new AccountSettingsService(this.ctx), tasks };
+    const servicesConfig = parseServicesConfig(config.services, config.timing);
+    if (servicesConfig.loadBalancer.enabled) {
+      this.loadBalancers = new LocalLoadBalancers({
+        host: servicesConfig.loadBalancer.host,
+        basePort: servicesConfig.loadBalancer.basePort,
+        logger,
+        runtimeKind: this.runtime.kind,
+      });
+    }
+    this.services = new ServiceScheduler({
+      ctx: this.ctx,
+      clusters,
+      taskDefinitions,
+      tags,
+      tasks,
+      config: servicesConfig,
+      ...(this.loadBalancers ? { loadBalancers: this.loadBalancers } : {}),
+      runtimeKind: this.runtime.kind,
+    });
+    this.domain = {
+      ctx: this.ctx,
+      clusters,
+      taskDefinitions,
+      tags,
+      settings: new AccountSettingsService(this.ctx),
+      tasks,
+      services: this.services,
+    };
 
     this.app = buildServer(this.ctx, {
-      operations: buildOperationTable(this.domain),
+      operations: buildOperationTable(this.domain, [serviceOperations(this.services)]),
       extraTargets: [
         {
           prefix: `${LOGS_TARGET_PREFIX}.`,
@@ -122,6 +156,10 @@ export class Simulator {
         registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
         registerSpotAdminRoutes(app, this.spot);
         registerCapacityAdminRoutes(app, this.capacity);
+        app.get("/_sim/load-balancers", async () => {
+          await this.loadBalancers?.ready();
+          return { enabled: this.loadBalancers !== undefined, loadBalancers: this.loadBalancers?.list() ?? [] };
+        });
         registerCoreAdminRoutes(app, {
           version: VERSION,
           runtime: this.runtime.kind,
@@ -176,6 +214,8 @@ export class Simulator {
 
   /** Wipes every resource, reservation and timer: a clean simulator for the next test. */
   async reset(): Promise<void> {
+    this.services.dispose();
+    await this.loadBalancers?.closeAll();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
@@ -202,6 +242,8 @@ export class Simulator {
   }
 
   async close(): Promise<void> {
+    this.services.close();
+    await this.loadBalancers?.closeAll();
     this.lifecycle.dispose();
     this.spot.close();
     this.events.close();

@@ -148,4 +148,80 @@ export const Messages = {
     "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.",
   taskSetLimit: "5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.",
   desiredCountLimit: "Desired count exceeds limit.",
+  /** SIMULATOR */
+  serviceNameInvalid:
+    "Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+  /** SIMULATOR */
+  servicesEmpty: "Services cannot be empty.",
+  /** SIMULATOR */
+  tooManyServices: "services can have at most 10 items.",
+  /** SIMULATOR */
+  fargateDaemon: "The DAEMON scheduling strategy is not supported for tasks using the Fargate launch type.",
+  /** SIMULATOR */
+  deploymentPercentRange:
+    "deploymentConfiguration: minimumHealthyPercent must be between 0 and 100 and maximumPercent must be at least minimumHealthyPercent.",
+  /** SIMULATOR */
+  tooManyTargetGroups: "A service can have at most 5 target groups.",
+  /** SIMULATOR (AWS wording not established) */
+  loadBalancerContainerPort: (container: string, port: number) =>
+    `The container ${container} did not have a container port ${port} defined.`,
+  /** SIMULATOR */
+  loadBalancerTargetGroupRequired: "targetGroupArn or loadBalancerName must be specified for each load balancer.",
+  /** SIMULATOR */
+  codeDeployParameter: (field: string) =>
+    `Unable to update ${field} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`,
+  /** SIMULATOR */
+  externalParameter: (field: string) =>
+    `Unable to update ${field} on services with an EXTERNAL deployment controller. Use task sets to change it.`,
+  /** SIMULATOR */
+  taskSetsNeedController:
+    "Task sets are only supported for services with the CODE_DEPLOY or EXTERNAL deployment controller.",
+  /** SIMULATOR */
+  taskSetNotFound: "The specified task set does not exist.",
+  /** SIMULATOR */
+  taskSetScaledAboveZero: "The task set cannot be deleted while it is scaled above 0. Use force to delete it.",
+  /** SIMULATOR */
+  serviceDeploymentNotFound: "The service deployment does not exist.",
+  /** SIMULATOR */
+  serviceDeploymentNotInProgress: "The service deployment cannot be stopped because it is not in progress.",
+  /** SIMULATOR */
+  serviceDeploymentsNeedEcsController:
+    "Service deployments are only available for services with the ECS deployment controller.",
+  taskFailedContainerHealthChecks: "Task failed container health checks",
+
+  // Service deployments: rolloutStateReason and EventBridge `detail.reason` (reference §10.1)
+  deploymentInProgress: (id: string) => `ECS deployment ${id} in progress.`,
+  deploymentCompleted: (id: string) => `ECS deployment ${id} completed.`,
+  circuitBreakerTasksFailed: "ECS deployment circuit breaker: tasks failed to start.",
+  /** EventBridge SERVICE_DEPLOYMENT_FAILED `detail.reason` (singular "task", reference §10.1). */
+  circuitBreakerTaskFailedEvent: "ECS deployment circuit breaker: task failed to start.",
+  circuitBreakerRollingBack: (id: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`,
+  /** SIMULATOR */
+  deploymentStoppedByUser: (id: string) => `ECS deployment ${id} stopped by StopServiceDeployment.`,
+  /** SIMULATOR */
+  deploymentSuperseded: (id: string) => `ECS deployment ${id} was superseded by a newer deployment.`,
+
+  // Service events (`services[].events[].message`, reference §10.2, §6.3, §3.2)
+  svcStartedTasks: (service: string, taskIds: string[]) =>
+    `(service ${service}) has started ${taskIds.length} tasks: ${taskIds.map((id) => `(task ${id})`).join(" ")}.`,
+  svcStoppedTasks: (service: string, taskIds: string[]) =>
+    `(service ${service}) has stopped ${taskIds.length} running tasks: ${taskIds.map((id) => `(task ${id})`).join(" ")}.`,
+  svcSteadyState: (service: string) => `(service ${service}) has reached a steady state.`,
+  svcDeploymentCompleted: (service: string, deploymentId: string) =>
+    `(service ${service}) (deployment ${deploymentId}) deployment completed.`,
+  svcDeploymentFailed: (service: string) => `(service ${service}) deployment failed: tasks failed to start.`,
+  svcRollingBack: (service: string, deploymentId: string) => `(service ${service}) rolling back to deployment ${deploymentId}.`,
+  svcRegisteredTargets: (service: string, count: number, targetGroupArn: string) =>
+    `(service ${service}) registered ${count} targets in (target-group ${targetGroupArn})`,
+  svcDeregisteredTargets: (service: string, count: number, targetGroupArn: string) =>
+    `(service ${service}) deregistered ${count} targets in (target-group ${targetGroupArn})`,
+  svcDrainingConnections: (service: string, count: number) =>
+    `(service ${service}) has begun draining connections on ${count} tasks.`,
+  svcTaskFailedHealthChecks: (service: string, taskId: string) =>
+    `(service ${service}) (task ${taskId}) failed container health checks.`,
+  svcUnableToPlace: (service: string, reason: string) => `(service ${service}) was unable to place a task. Reason: ${reason}`,
+  svcStartImpaired: (service: string) => `(service ${service}) is unable to consistently start tasks successfully.`,
+  svcThrottled: (service: string) => `(service ${service}) operations are being throttled. Will try again later.`,
+  svcUnableToStopOrStart: (service: string) =>
+    `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
 } as const;

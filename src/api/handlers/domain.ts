@@ -4,6 +4,7 @@ import type { ClusterService } from "../../domain/clusters.js";
 import type { TagService } from "../../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import type { TaskScheduler } from "../../scheduler/tasks.js";
+import type { ServiceScheduler } from "../../scheduler/services/service-scheduler.js";
 
 /** What the handlers call: the domain services, never the store directly. */
 export interface Domain {
@@ -13,4 +14,6 @@ export interface Domain {
   tags: TagService;
   settings: AccountSettingsService;
   tasks: TaskScheduler;
+  /** The service scheduler (services, deployments, task sets). */
+  services?: ServiceScheduler;
 }

@@ -1,0 +1,1 @@
+export { LocalLoadBalancers, type FrontDoorInfo, type FrontDoorTarget, type FrontDoorView } from "./front-door.js";
