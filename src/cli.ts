@@ -31,9 +31,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const endpoint = await sim.listen();
-  process.stdout.write(`ecs-sim ${VERSION} ready at ${endpoint} ${sim.readySummary()}\n`);
-
+  // Signal handlers go in before the ready line: a supervisor that stops us as soon as it reads
+  // the line must get a clean shutdown, not the default kill.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -49,6 +48,9 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  const endpoint = await sim.listen();
+  process.stdout.write(`ecs-sim ${VERSION} ready at ${endpoint} ${sim.readySummary()}\n`);
 }
 
 main().catch((err) => {

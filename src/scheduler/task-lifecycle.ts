@@ -52,8 +52,12 @@ export class TaskLifecycle {
     driver.launching = this.runLaunch(driver).catch((err) => this.crash(driver, err));
   }
 
-  /** Records the stop request (desiredStatus STOPPED) and starts the stop flow once. */
-  requestStop(taskArn: string, stopCode: TaskStopCode, reason: string): void {
+  /**
+   * Records the stop request (desiredStatus STOPPED) and starts the stop flow once. `signalAtOnce`
+   * skips the RUNNING dwell and the DEACTIVATING delay, so SIGTERM goes out with the stop event
+   * (Fargate Spot delivers the interruption event and SIGTERM together).
+   */
+  requestStop(taskArn: string, stopCode: TaskStopCode, reason: string, opts: { signalAtOnce?: boolean } = {}): void {
     const d = this.drivers.get(taskArn);
     if (!d) return;
     const task = d.record.task;
@@ -63,7 +67,7 @@ export class TaskLifecycle {
     task.stoppedReason = reason;
     task.stoppingAt = this.now();
     this.bump(d);
-    d.stopping = this.runStop(d).catch((err) => this.crash(d, err));
+    d.stopping = this.runStop(d, opts.signalAtOnce ?? false).catch((err) => this.crash(d, err));
   }
 
   handleRuntimeEvent(event: RuntimeEvent): void {
@@ -128,15 +132,15 @@ export class TaskLifecycle {
     this.transition(d, "RUNNING");
   }
 
-  private async runStop(d: Driver): Promise<void> {
+  private async runStop(d: Driver, signalAtOnce: boolean): Promise<void> {
     await d.launching;
     const task = d.record.task;
     if (task.lastStatus === "STOPPED") return;
     if (task.lastStatus === "RUNNING") {
       const dwell = this.delay(this.timing.minRunning) - (this.ctx.clock.now() - (task.startedAt?.getTime() ?? 0));
-      if (dwell > 0) await this.sleep(dwell);
+      if (dwell > 0 && !signalAtOnce) await this.sleep(dwell);
       this.transition(d, "DEACTIVATING");
-      await this.wait(this.timing.deactivating);
+      if (!signalAtOnce) await this.wait(this.timing.deactivating);
     }
     if (d.record.containersStarted) {
       this.transition(d, "STOPPING");

@@ -168,7 +168,8 @@ export class TaskScheduler {
 
   /** Stops a task on behalf of the simulator (service scale-in, spot interruption). */
   stopBySystem(taskArn: string, stopCode: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice", reason: string): void {
-    this.lifecycle.requestStop(taskArn, stopCode, reason);
+    const spot = stopCode === "SpotInterruption" || stopCode === "TerminationNotice";
+    this.lifecycle.requestStop(taskArn, stopCode, reason, { signalAtOnce: spot });
   }
 
   describeTasks(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {

@@ -28,10 +28,10 @@ describe("on-demand spot interruptions (reference §7.1, scenario S4)", () => {
       expect.objectContaining({ taskArn: arn, cluster, cause: "on-demand", warningAtMs: warningAt, warningAt: new Date(warningAt).toISOString() }),
     ]);
 
-    // At warning time: desiredStatus STOPPED with the stop code and reason (the fast timing has no
-    // RUNNING dwell, so the task may already show DEACTIVATING).
+    // At warning time: desiredStatus STOPPED with the stop code and reason, and SIGTERM already
+    // sent (STOPPING) without waiting for the clock: Fargate signals with the warning.
     const warned = await describe1(sim, cluster, arn);
-    expect(["RUNNING", "DEACTIVATING"]).toContain(warned.lastStatus);
+    expect(warned.lastStatus).toBe("STOPPING");
     expect(warned).toMatchObject({
       desiredStatus: "STOPPED",
       stopCode: "SpotInterruption",
