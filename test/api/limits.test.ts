@@ -1,0 +1,155 @@
+import {
+  DescribeTasksCommand,
+  ECSServiceException,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import { afterEach, describe, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../../src/index.js";
+import { AWSVPC, call, ecsClient, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
+
+/**
+ * Issue 4's acceptance run through the wire: the limits engine as clients meet it, with AWS's
+ * exact errors, and every decision visible on GET /_sim/throttles.
+ */
+let sim: RunningSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function throttles(s: RunningSimulator): Promise<any[]> {
+  const res = await s.simulator.app.inject({ method: "GET", url: "/_sim/throttles" });
+  return res.json().decisions;
+}
+
+describe("API throttling through the wire", () => {
+  it("DescribeTasks is throttled after its burst of 100 and refills at 20/s", async () => {
+    sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    let accepted = 0;
+    let first: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 110; i++) {
+      const res = await call(sim, "DescribeTasks", { tasks: ["x"] });
+      if (res.status === 200) accepted++;
+      else first ??= res;
+    }
+    expect(accepted).toBe(100);
+    expect(first!.status).toBe(400);
+    expect(first!.body).toEqual({ __type: "ThrottlingException", message: "Rate exceeded" });
+    expect(first!.headers["x-amzn-errortype"]).toBe("ThrottlingException");
+    await sim.advanceClock(1000);
+    let refilled = 0;
+    for (let i = 0; i < 25; i++) if ((await call(sim, "DescribeTasks", { tasks: ["x"] })).status === 200) refilled++;
+    expect(refilled).toBe(20);
+    // Other categories have their own buckets.
+    expect((await call(sim, "ListClusters")).status).toBe(200);
+    const refusals = (await throttles(sim)).filter((d) => d.operation === "DescribeTasks" && !d.allowed);
+    expect(refusals).toHaveLength(15);
+    expect(refusals[0]).toMatchObject({ kind: "throttle", account: "000000000000", region: "us-east-1" });
+    expect(refusals[0].requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("an SDK client with default retries absorbs a short overload without surfacing an error", async () => {
+    sim = await startSimulator({
+      runtime: "simulated",
+      quotas: { profile: "aws-default", overrides: { buckets: { "cluster-resource-read": { burst: 10, sustained: 20 } } } },
+    });
+    const ecs = ecsClient(sim.endpoint);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 14 }, () => ecs.send(new DescribeTasksCommand({ tasks: ["0123456789abcdef0123456789abcdef"] }))),
+      );
+      expect(results).toHaveLength(14);
+      for (const r of results) expect(r.failures?.[0]?.reason).toBe("MISSING");
+      const refused = (await throttles(sim)).filter((d) => d.operation === "DescribeTasks" && !d.allowed);
+      expect(refused.length).toBeGreaterThan(0);
+    } finally {
+      ecs.destroy();
+    }
+  });
+});
+
+describe("per-family registration contention through the wire", () => {
+  it("concurrent registrations of one family get the exact ClientException; another family is free; revisions stay contiguous", async () => {
+    // A roomier account-wide bucket (AWS: 20 burst) keeps ThrottlingException out of this picture.
+    sim = await startSimulator({
+      runtime: "simulated",
+      quotas: { profile: "aws-default", overrides: { buckets: { "task-definition-modify": { burst: 100, sustained: 1 } } } },
+    });
+    const ecs = ecsClient(sim.endpoint);
+    try {
+      const register = (family: string) =>
+        ecs.send(new RegisterTaskDefinitionCommand({ ...(FARGATE_DEF as Record<string, unknown>), family } as never)).then(
+          (r) => ({ ok: true as const, revision: r.taskDefinition!.revision! }),
+          (e: ECSServiceException) => ({ ok: false as const, name: e.name, message: e.message }),
+        );
+      const results = await Promise.all([...Array.from({ length: 20 }, () => register("prefect_pool_dep")), register("other_family")]);
+      const hot = results.slice(0, 20);
+      const refused = hot.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) {
+        expect(r).toEqual({
+          ok: false,
+          name: "ClientException",
+          message: "Too many concurrent attempts to create a new revision of the specified family.",
+        });
+      }
+      const revisions = hot.filter((r) => r.ok).map((r) => (r as { revision: number }).revision).sort((a, b) => a - b);
+      expect(revisions).toEqual(Array.from({ length: revisions.length }, (_, i) => i + 1));
+      expect(results[20]).toEqual({ ok: true, revision: 1 });
+      const contention = (await throttles(sim)).filter((d) => d.kind === "contention");
+      expect(contention).toHaveLength(refused.length);
+    } finally {
+      ecs.destroy();
+    }
+  });
+});
+
+describe("Fargate vCPU quotas through the wire", () => {
+  it("the fifth 1-vCPU spot task over a quota of 4 gets the exact failure; raising the quota lets the same call succeed", async () => {
+    sim = await virtualSim({ quotas: { profile: "aws-default", overrides: { vcpu: { spot: 4 } } } });
+    await ok(sim, "CreateCluster", { clusterName: "c", capacityProviders: ["FARGATE", "FARGATE_SPOT"] });
+    await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "1024", memory: "2048" });
+    const spotRun = {
+      cluster: "c",
+      taskDefinition: "web",
+      networkConfiguration: AWSVPC,
+      capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+    };
+    const four = await ok(sim, "RunTask", { ...spotRun, count: 4 });
+    expect(four.tasks).toHaveLength(4);
+    const fifth = await call(sim, "RunTask", spotRun);
+    expect(fifth.status).toBe(200);
+    expect(fifth.body).toEqual({
+      tasks: [],
+      failures: [{ reason: "You\u2019ve reached the limit on the number of vCPUs you can run concurrently" }],
+    });
+    // On-demand has its own quota.
+    expect((await ok(sim, "RunTask", { ...spotRun, capacityProviderStrategy: undefined, launchType: "FARGATE" })).tasks).toHaveLength(1);
+    const put = await sim.simulator.app.inject({ method: "PUT", url: "/_sim/quotas", payload: { vcpu: { spot: 5 } } });
+    expect(put.statusCode).toBe(200);
+    const again = await ok(sim, "RunTask", spotRun);
+    expect(again.tasks).toHaveLength(1);
+    expect(again.failures).toEqual([]);
+    const decisions = await throttles(sim);
+    expect(decisions.some((d) => d.kind === "vcpu-quota" && !d.allowed && d.operation === "RunTask")).toBe(true);
+  });
+
+  it("a stopped task returns its vCPU", async () => {
+    sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "2048", memory: "4096" });
+    const run = { taskDefinition: "web", networkConfiguration: AWSVPC };
+    const three = await ok(sim, "RunTask", { ...run, count: 3 });
+    expect(three.tasks).toHaveLength(3);
+    expect((await ok(sim, "RunTask", run)).failures).toHaveLength(1);
+    await ok(sim, "StopTask", { task: three.tasks[0].taskArn });
+    await sim.advanceClock(1000);
+    expect((await ok(sim, "RunTask", run)).tasks).toHaveLength(1);
+  });
+
+  it("a task larger than the whole quota gets 'The requested CPU configuration is above your limit'", async () => {
+    sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "8192", memory: "16384" });
+    const res = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
+    expect(res.failures).toEqual([{ reason: "The requested CPU configuration is above your limit" }]);
+  });
+});
