@@ -229,6 +229,7 @@ export class ServiceScheduler {
     this.deps.tags.replace(arn, input.tags ?? []);
     if (controller === "ECS") this.startDeployment(record, config!);
     else if (controller === "CODE_DEPLOY") this.addTaskSet(record, config!, { value: 100, unit: "PERCENT" }, "PRIMARY", {});
+    this.openDoors(record);
     this.ctx.logger.info(`service ${name} created`, { cluster: cluster.clusterName, desiredCount, controller });
     this.track(arn, scope);
     return this.view(record, false);
@@ -311,6 +312,7 @@ export class ServiceScheduler {
       s.loadBalancers = newConfig.loadBalancers;
       s.serviceRegistries = newConfig.serviceRegistries;
       this.startDeployment(record, newConfig);
+      this.openDoors(record);
     }
     this.kick(s.serviceArn!);
     return this.view(record, false);
@@ -556,6 +558,7 @@ export class ServiceScheduler {
     ts.status = "PRIMARY";
     ts.updatedAt = now;
     this.applyPrimaryTaskSet(record, ts);
+    this.openDoors(record);
     internal.steady = false;
     this.kick(record.service.serviceArn!);
     return { taskSet: this.taskSetViewOf(record, ts, false) };
@@ -1346,17 +1349,27 @@ export class ServiceScheduler {
       else internal.registered.delete(tg);
       const doors = this.deps.loadBalancers;
       if (!doors || !lb) continue;
-      const key = LocalLoadBalancers.key(s.serviceArn!, tg);
-      if (!doors.has(key) && s.status === "ACTIVE") {
-        doors.open(key, {
-          serviceArn: s.serviceArn!,
-          serviceName: name,
-          targetGroupArn: tg,
-          containerName: lb.containerName ?? "",
-          containerPort: lb.containerPort ?? 0,
-        });
-      }
-      doors.setTargets(key, wanted.map((r) => this.frontDoorTarget(r, lb)));
+      this.openDoors(record);
+      doors.setTargets(LocalLoadBalancers.key(s.serviceArn!, tg), wanted.map((r) => this.frontDoorTarget(r, lb)));
+    }
+  }
+
+  /** Opens a front door per target group as soon as the service has one, so its port is known at once. */
+  private openDoors(record: ServiceRecord): void {
+    const doors = this.deps.loadBalancers;
+    const s = record.service;
+    if (!doors || s.status !== "ACTIVE") return;
+    for (const lb of s.loadBalancers ?? []) {
+      if (!lb.targetGroupArn) continue;
+      const key = LocalLoadBalancers.key(s.serviceArn!, lb.targetGroupArn);
+      if (doors.has(key)) continue;
+      doors.open(key, {
+        serviceArn: s.serviceArn!,
+        serviceName: s.serviceName!,
+        targetGroupArn: lb.targetGroupArn,
+        containerName: lb.containerName ?? "",
+        containerPort: lb.containerPort ?? 0,
+      });
     }
   }
 
