@@ -80,12 +80,14 @@ export type SimulatedRule = z.infer<typeof SimulatedRuleSchema>;
 
 export class ConfigError extends Error {}
 
+/** "a.b: message; c: message", the one way every config section reports its zod issues. */
+export function formatZodIssues(error: z.ZodError, prefix = ""): string {
+  return error.issues.map((i) => `${[prefix, ...i.path].filter((x) => x !== "").join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
 export function parseConfig(input: unknown): SimConfig {
   const result = ConfigSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${issues.join("; ")}`);
-  }
+  if (!result.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(result.error)}`);
   return result.data;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../config.js";
+import { ConfigError, formatZodIssues } from "../config.js";
 
 /**
  * The `events` section of the simulator config. The root schema leaves it as an opaque record
@@ -51,9 +51,6 @@ export type RetryConfig = z.infer<typeof RetrySchema>;
 /** Parses `config.events` (possibly undefined) with errors phrased like the root config's. */
 export function parseEventsConfig(input: unknown): EventsConfig {
   const result = EventsConfigSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `events.${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${issues.join("; ")}`);
-  }
+  if (!result.success) throw new ConfigError(`invalid configuration: ${formatZodIssues(result.error, "events")}`);
   return result.data;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../config.js";
+import { ConfigError, formatZodIssues } from "../config.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { SeededRandom } from "../core/random.js";
@@ -7,7 +7,6 @@ import { FARGATE_PROVIDERS, type FargateProvider } from "../domain/capacity-prov
 import type { Scope } from "../domain/scope.js";
 import { Messages } from "../errors/messages.js";
 import type { CapacityGate } from "./capacity.js";
-import { formatZodIssues } from "./spot/config.js";
 
 /**
  * Fargate capacity shortages (reference §7.2), the one mechanism for them: off by default, set in

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
-import { AWSVPC, call, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
+import { AWSVPC, call, FARGATE_DEF, ok, useVirtualSim, virtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await virtualSim();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await sim.reset();
-});
+useVirtualSim((s) => (sim = s));
 
 const ARN = (name: string) => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`;
 

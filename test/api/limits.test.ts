@@ -51,15 +51,18 @@ describe("API throttling through the wire", () => {
   it("an SDK client with default retries absorbs a short overload without surfacing an error", async () => {
     sim = await startSimulator({
       runtime: "simulated",
-      quotas: { profile: "aws-default", overrides: { buckets: { "cluster-resource-read": { burst: 10, sustained: 20 } } } },
+      // 20 calls at once against a burst of 10 that refills a token every 10 ms: a short overload.
+      // The SDK's throttling back-off (up to 1 s, then 2 s) leaves its retries ample tokens.
+      quotas: { profile: "aws-default", overrides: { buckets: { "cluster-resource-read": { burst: 10, sustained: 100 } } } },
     });
     const ecs = ecsClient(sim.endpoint);
     try {
       const results = await Promise.all(
-        Array.from({ length: 14 }, () => ecs.send(new DescribeTasksCommand({ tasks: ["0123456789abcdef0123456789abcdef"] }))),
+        Array.from({ length: 20 }, () => ecs.send(new DescribeTasksCommand({ tasks: ["0123456789abcdef0123456789abcdef"] }))),
       );
-      expect(results).toHaveLength(14);
+      expect(results).toHaveLength(20);
       for (const r of results) expect(r.failures?.[0]?.reason).toBe("MISSING");
+      expect(results.some((r) => (r.$metadata.attempts ?? 1) > 1)).toBe(true);
       const refused = (await throttles(sim)).filter((d) => d.operation === "DescribeTasks" && !d.allowed);
       expect(refused.length).toBeGreaterThan(0);
     } finally {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
 import { ECS_OPERATIONS } from "../../src/api/operation.js";
-import { authFor, call, FARGATE_DEF, ok, TARGET, virtualSim } from "../helpers/sim.js";
+import { authFor, call, FARGATE_DEF, ok, TARGET, useVirtualSim, virtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await virtualSim();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await sim.reset();
-});
+useVirtualSim((s) => (sim = s));
 
 describe("wire protocol", () => {
   it("answers 200 JSON with x-amzn-RequestId and the awsJson content type", async () => {

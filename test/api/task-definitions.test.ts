@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
 import { FARGATE_VALID_PAIRS } from "../../src/domain/fargate-sizes.js";
-import { call, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
+import { call, FARGATE_DEF, ok, useVirtualSim, virtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await virtualSim();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await sim.reset();
-});
+useVirtualSim((s) => (sim = s));
 
 async function clientError(body: unknown): Promise<{ type: string; message: string }> {
   const res = await call(sim, "RegisterTaskDefinition", body);

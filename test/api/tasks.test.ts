@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
-import { AWSVPC, call, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
+import { AWSVPC, call, FARGATE_DEF, ok, useVirtualSim, virtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await virtualSim();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await sim.reset();
-  await ok(sim, "CreateCluster", { clusterName: "c" });
+useVirtualSim(
+  (s) => (sim = s),
+  {},
+  async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" 
+  },
+);
   await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
 });
 

@@ -1,4 +1,5 @@
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { InjectOptions } from "fastify";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import type { SimConfigInput } from "../../src/config.js";
@@ -12,6 +13,25 @@ export function authFor(accessKeyId = "AKIDEXAMPLE", region = "us-east-1"): stri
 /** A simulator on the virtual clock with the simulated runtime: nothing moves unless a test says so. */
 export async function virtualSim(config: SimConfigInput = {}): Promise<RunningSimulator> {
   return startSimulator({ runtime: "simulated", clock: "virtual", seed: 7, quotas: { profile: "unlimited" }, ...config });
+}
+
+/**
+ * One virtual-clock simulator for a whole test file, reset before each test. `use` receives it
+ * once it is up (vitest hooks run before the tests read it).
+ */
+export function useVirtualSim(use: (sim: RunningSimulator) => void, config: SimConfigInput = {}, beforeEachTest?: () => Promise<void>): void {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await virtualSim(config);
+    use(sim);
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(async () => {
+    await sim.reset();
+    await beforeEachTest?.();
+  });
 }
 
 export function ecsClient(endpoint: string, opts: { accessKeyId?: string; region?: string; maxAttempts?: number } = {}): ECSClient {

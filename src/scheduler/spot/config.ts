@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../../config.js";
+import { ConfigError, formatZodIssues } from "../../config.js";
 
 /**
  * The `spot` config section (also what PUT /_sim/spot patches):
@@ -71,6 +71,3 @@ export function meanIntervalMs(random: SpotRandom | null | undefined): number | 
   return -60_000 / Math.log(1 - p);
 }
 
-export function formatZodIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-}

@@ -9,11 +9,11 @@ import {
   meanIntervalMs,
   SpotPatchSchema,
   SpotConfigError,
-  formatZodIssues,
   type SpotConfig,
   type SpotPatch,
   type SpotRandom,
 } from "./config.js";
+import { formatZodIssues } from "../../config.js";
 import {
   chooseSubset,
   matchSelection,
