@@ -50,6 +50,45 @@ suite("services through the SDK and its waiters (real clock, fast timing)", () =
   });
 });
 
+suite("the deploy action's flow (real clock)", () => {
+  it("a broken revision rolls back; the waiter succeeds and the new deployment id is gone", async () => {
+    sim = await startSimulator({
+      runtime: "simulated",
+      clock: "real",
+      timing: "fast",
+      seed: 12,
+      quotas: { profile: "unlimited" },
+      services: { healthyAfterMs: 200 },
+    });
+    const ecs = client(sim.endpoint);
+    const good = await ecs.send(new RegisterTaskDefinitionCommand(webDefinition("app") as any));
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: "app",
+        taskDefinition: good.taskDefinition!.taskDefinitionArn!,
+        desiredCount: 2,
+        launchType: "FARGATE",
+        networkConfiguration: AWSVPC as any,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+    expect((await waitUntilServicesStable({ client: ecs, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { services: ["app"] })).state).toBe("SUCCESS");
+    const broken = await ecs.send(
+      new RegisterTaskDefinitionCommand(webDefinition("app", { ECS_SIM_RUN_MS: "100", ECS_SIM_EXIT_CODE: "1" }) as any),
+    );
+    // What aws-actions/amazon-ecs-deploy-task-definition does: update, remember the new PRIMARY, wait, check.
+    const updated = await ecs.send(
+      new UpdateServiceCommand({ service: "app", taskDefinition: broken.taskDefinition!.taskDefinitionArn!, forceNewDeployment: false, volumeConfigurations: [] }),
+    );
+    const newId = updated.service!.deployments!.find((d) => d.status === "PRIMARY")!.id!;
+    expect((await waitUntilServicesStable({ client: ecs, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { services: ["app"] })).state).toBe("SUCCESS");
+    const after = (await ecs.send(new DescribeServicesCommand({ services: ["app"] }))).services![0]!;
+    expect(after.deployments!.some((d) => d.id === newId)).toBe(false);
+    expect(after.taskDefinition).toBe(good.taskDefinition!.taskDefinitionArn);
+    expect(after.events!.map((e) => e.message)).toContain("(service app) deployment failed: tasks failed to start.");
+  });
+});
+
 suite("the service API", () => {
   it("returns every list clients index, TAGS on request, and MISSING failures", async () => {
     sim = await newSim();

@@ -662,6 +662,18 @@ export class ServiceScheduler {
     this.syncTargets(record, tasks);
     this.checkSteady(record, tasks, now);
     this.checkDrained(record, tasks, now);
+    this.snapshot(record);
+  }
+
+  /** Keeps the stored Service (what GET /_sim/state dumps) in step with what DescribeServices shows. */
+  private snapshot(record: ServiceRecord): void {
+    const v = this.view(record, false);
+    const s = record.service;
+    s.runningCount = v.runningCount;
+    s.pendingCount = v.pendingCount;
+    s.deployments = v.deployments;
+    s.taskSets = v.taskSets;
+    s.events = v.events;
   }
 
   /** Every task of the service: group `service:<name>` in its cluster, started by one of its deployments or task sets. */
