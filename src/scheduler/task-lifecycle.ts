@@ -74,7 +74,7 @@ export class TaskLifecycle {
     const d = this.drivers.get(event.taskArn);
     if (!d) return;
     if (event.type === "container-started") return;
-    const container = d.record.task.containers?.find((c) => c.name === (event.type === "container-exited" ? event.name : event.name));
+    const container = d.record.task.containers?.find((c) => c.name === event.name);
     if (!container) return;
     if (event.type === "container-health") {
       if (container.healthStatus === event.status) return;
