@@ -295,10 +295,24 @@ suite("the service API", () => {
     });
     expect(res.service.deployments.map((d: any) => d.status)).toEqual(["PRIMARY", "ACTIVE"]);
     expect(res.service.deployments[1].id).toBe(before);
-    // Without changes and without force, no new deployment.
+    // Without changes and without force, no new deployment, even when every attribute is sent again
+    // the way ecspresso sends its service definition.
     await advanceUntil(sim, async () => (await describe(sim, "web")).deployments.length === 1);
-    const same = await ok(sim, "UpdateService", { cluster: "default", service: "web", taskDefinition: "web" });
+    const same = await ok(sim, "UpdateService", {
+      cluster: "default",
+      service: "web",
+      taskDefinition: "web",
+      desiredCount: 1,
+      platformVersion: "LATEST",
+      networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-12345678"], securityGroups: [], assignPublicIp: "ENABLED" } },
+      loadBalancers: [],
+      serviceRegistries: [],
+      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 },
+    });
     expect(same.service.deployments).toHaveLength(1);
+    expect(same.service.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: ["subnet-12345678"], securityGroups: [], assignPublicIp: "ENABLED" },
+    });
   });
 
   it("publishes service actions to the event stream", async () => {

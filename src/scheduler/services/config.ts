@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfigError } from "../../config.js";
 
 /**
  * The `services` section of the simulator configuration (owned by the service scheduler).
@@ -55,7 +56,7 @@ export interface ServicesConfig {
   loadBalancer: { enabled: boolean; host: string; basePort: number };
 }
 
-export class ServicesConfigError extends Error {}
+export class ServicesConfigError extends ConfigError {}
 
 export function parseServicesConfig(input: unknown, timing: "fast" | "realistic"): ServicesConfig {
   const parsed = ServicesConfigSchema.safeParse(input ?? {});

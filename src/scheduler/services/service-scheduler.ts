@@ -188,7 +188,11 @@ export class ServiceScheduler {
       createdAt: new Date(now),
       placementConstraints: input.placementConstraints ?? [],
       placementStrategy: input.placementStrategy ?? [],
-      ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(config?.networkConfiguration
+        ? { networkConfiguration: config.networkConfiguration }
+        : input.networkConfiguration
+          ? { networkConfiguration: normalizeNetwork(input.networkConfiguration) }
+          : {}),
       healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? 0,
       schedulingStrategy: "REPLICA",
       deploymentController: { type: controller },
@@ -303,8 +307,8 @@ export class ServiceScheduler {
     if (input.enableExecuteCommand !== undefined) s.enableExecuteCommand = input.enableExecuteCommand;
     if (input.availabilityZoneRebalancing !== undefined) s.availabilityZoneRebalancing = input.availabilityZoneRebalancing;
     if (newConfig) {
-      if (input.platformVersion !== undefined) s.platformVersion = input.platformVersion;
-      if (input.networkConfiguration !== undefined) s.networkConfiguration = input.networkConfiguration;
+      s.platformVersion = newConfig.platformVersion;
+      if (newConfig.networkConfiguration) s.networkConfiguration = newConfig.networkConfiguration;
       if (newConfig.capacityProviderStrategy) {
         s.capacityProviderStrategy = newConfig.capacityProviderStrategy;
         delete s.launchType;
@@ -647,6 +651,7 @@ export class ServiceScheduler {
     const internal = internalOf(record);
     const now = this.ctx.clock.now();
     const tasks = this.ownedTasks(record);
+    this.prune(internal, tasks);
     this.accountStops(record, tasks, now);
     this.markHealth(record, tasks, now);
     this.enforceContainerHealth(record, tasks, now);
@@ -690,6 +695,16 @@ export class ServiceScheduler {
       if (r.serviceName === name && r.clusterName === record.clusterName && ids.has(r.task.startedBy ?? "")) out.push(r);
     }
     return out;
+  }
+
+  /** Forgets tasks the store no longer holds (STOPPED tasks expire), so long-lived services stay small. */
+  private prune(internal: ServiceInternal, tasks: TaskRecord[]): void {
+    const limit = 2 * tasks.length + 200;
+    if (internal.accounted.size + internal.everHealthy.size + internal.schedulerStopped.size <= 3 * limit) return;
+    const present = new Set(tasks.map((r) => r.task.taskArn!));
+    for (const set of [internal.accounted, internal.everHealthy, internal.schedulerStopped]) {
+      for (const arn of set) if (!present.has(arn)) set.delete(arn);
+    }
   }
 
   /** First sight of a task meant to stop: failures feed the circuit breaker and the start back-off. */
@@ -1524,8 +1539,8 @@ export class ServiceScheduler {
       taskDefinitionArn: def.taskDefinitionArn!,
       target,
       ...(target.kind === "strategy" ? { capacityProviderStrategy: target.strategy } : { launchType: target.launchType }),
-      ...(src.platformVersion ? { platformVersion: src.platformVersion } : {}),
-      ...(src.networkConfiguration ? { networkConfiguration: src.networkConfiguration } : {}),
+      platformVersion: src.platformVersion ?? "LATEST",
+      ...(src.networkConfiguration ? { networkConfiguration: normalizeNetwork(src.networkConfiguration) } : {}),
       loadBalancers: loadBalancers.map((lb) => ({ ...lb })),
       serviceRegistries: (src.serviceRegistries ?? []).map((r) => ({ ...r })),
       ...(src.serviceConnectConfiguration ? { serviceConnectConfiguration: src.serviceConnectConfiguration } : {}),
@@ -1568,6 +1583,19 @@ function normalizeDeploymentConfiguration(input: DeploymentConfiguration | undef
   const max = cfg.maximumPercent!;
   if (min < 0 || min > 100 || max < 1 || max < min) throw new InvalidParameterException(Messages.deploymentPercentRange);
   return cfg;
+}
+
+/** As DescribeServices shows it: security groups and assignPublicIp always present. */
+function normalizeNetwork(n: NonNullable<RevisionConfig["networkConfiguration"]>): NonNullable<RevisionConfig["networkConfiguration"]> {
+  const vpc = n.awsvpcConfiguration;
+  if (!vpc) return structuredClone(n);
+  return {
+    awsvpcConfiguration: {
+      subnets: [...(vpc.subnets ?? [])],
+      securityGroups: [...(vpc.securityGroups ?? [])],
+      assignPublicIp: vpc.assignPublicIp ?? "DISABLED",
+    },
+  };
 }
 
 function configKey(c: RevisionConfig): string {
