@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import PQueue from "p-queue";
 import { RealClock } from "../dist/core/clock.js";
 import { silentLogger } from "../dist/core/logger.js";
-import { DockerRuntime, createDockerClient, dockerAvailable, LABEL_INSTANCE } from "../dist/runtime/docker/index.js";
+import { DockerRuntime, createDockerClient, dockerAvailable, LABEL_INSTANCE, newInstanceId } from "../dist/runtime/docker/index.js";
 
 const IMAGE = "ecs-sim-test/busybox:latest";
 
@@ -56,6 +56,55 @@ async function direct(docker, n, concurrency, instanceId, networkName) {
   const total = performance.now() - t0;
   await Promise.all(ids.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
   return stats(latencies, total);
+}
+
+/**
+ * The whole simulator, as a user meets it: RunTask (count 10 per call) through the HTTP API with
+ * the Docker runtime and the fast timing profile, timed from the call to the RUNNING transition.
+ * The definition uses bridge networking, so it compares like for like with direct starts on a
+ * user-defined network.
+ */
+async function viaApi(n, concurrency) {
+  const { startSimulator } = await import("../dist/index.js");
+  const sim = await startSimulator({ runtime: "docker", quotas: { profile: "unlimited" }, docker: { launchConcurrency: concurrency } });
+  const running = new Map();
+  sim.simulator.ctx.bus.subscribe("task.changed", (e) => {
+    if (e.task.lastStatus === "RUNNING") running.get(e.task.taskArn)?.();
+  });
+  const call = async (op, body) => {
+    const res = await fetch(sim.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AmazonEC2ContainerServiceV20141113.${op}` },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${op}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  try {
+    await call("RegisterTaskDefinition", {
+      family: "bench-bridge",
+      networkMode: "bridge",
+      containerDefinitions: [{ name: "app", image: IMAGE, memory: 64, command: ["sleep", "60"], stopTimeout: 1 }],
+    });
+    const runBody = { taskDefinition: "bench-bridge", launchType: "EC2" };
+    // Warm-up outside the measurement: network, metadata server, event stream.
+    const warm = await call("RunTask", runBody);
+    await new Promise((r) => running.set(warm.tasks[0].taskArn, r));
+
+    const latencies = [];
+    const t0 = performance.now();
+    const waits = [];
+    for (let launched = 0; launched < n; launched += 10) {
+      const out = await call("RunTask", { ...runBody, count: Math.min(10, n - launched) });
+      for (const t of out.tasks) {
+        waits.push(new Promise((r) => running.set(t.taskArn, () => r(latencies.push(performance.now() - t0)))));
+      }
+    }
+    await Promise.all(waits);
+    return stats(latencies, performance.now() - t0);
+  } finally {
+    await sim.close();
+  }
 }
 
 async function viaRuntime(n, concurrency, networkMode, instanceId) {
@@ -128,18 +177,21 @@ export async function runDockerBench({ tasks = 20, concurrency = 4, rounds = 3 }
   } catch {
     return { skipped: `image ${IMAGE} missing; run bash scripts/build-test-images.sh` };
   }
-  const tag = `bench-${process.pid}`;
+  // host.pid.* ids: a simulator started by this bench must not take its objects for leftovers.
+  const tag = newInstanceId("bench");
   // Like for like: the direct side uses a user-defined bridge network too, as the runtime does
   // (Docker's embedded DNS makes those notably slower to join than the default bridge).
   const networkName = `ecs-sim-bench-${process.pid}`;
   await docker.createNetwork({ Name: networkName, Driver: "bridge", Labels: { [LABEL_INSTANCE]: tag } });
   const directRuns = [];
   const bridgeRuns = [];
+  const apiRuns = [];
   try {
     // Alternate and repeat, then take medians: engine warm-up and host noise are +-15% here.
     for (let round = 0; round < rounds; round++) {
       directRuns.push(await direct(docker, tasks, concurrency, `${tag}-d${round}`, networkName));
       bridgeRuns.push(await viaRuntime(tasks, concurrency, "bridge", `${tag}-b${round}`));
+      apiRuns.push(await viaApi(tasks, concurrency));
     }
   } finally {
     await docker.getNetwork(networkName).remove().catch(() => undefined);
@@ -149,6 +201,7 @@ export async function runDockerBench({ tasks = 20, concurrency = 4, rounds = 3 }
   const median = (runs) => [...runs].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(runs.length / 2)];
   const directMedian = median(directRuns);
   const bridgeMedian = median(bridgeRuns);
+  const apiMedian = median(apiRuns);
   const overhead = (x, base) => round(((x.totalMs - base.totalMs) / base.totalMs) * 100);
   return {
     image: IMAGE,
@@ -157,11 +210,17 @@ export async function runDockerBench({ tasks = 20, concurrency = 4, rounds = 3 }
     rounds,
     direct: directMedian,
     runtimeBridge: bridgeMedian,
+    runTaskToRunningViaApi: apiMedian,
     directDefaultBridge: directDefault,
     runtimeAwsvpc: awsvpc,
-    overheadPercent: { bridge: overhead(bridgeMedian, directMedian), awsvpcVsDirectDefault: overhead(awsvpc, directDefault) },
+    overheadPercent: {
+      api: overhead(apiMedian, directMedian),
+      bridge: overhead(bridgeMedian, directMedian),
+      awsvpcVsDirectDefault: overhead(awsvpc, directDefault),
+    },
     targetOverheadPercent: 10,
-    meetsTarget: overhead(bridgeMedian, directMedian) <= 10,
+    // The target is for the simulator as users meet it: RunTask through the API, fast timing.
+    meetsTarget: overhead(apiMedian, directMedian) <= 10,
   };
 }
 
