@@ -1,5 +1,6 @@
 import {
   DescribeTasksCommand,
+  PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -144,6 +145,46 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     expect(task.stoppedReason).toBe("Task stopped by user");
     expect(task.containers![0]!.exitCode).toBe(0);
     expect(await logLines("trap", "app", arn)).toContain("got-sigterm");
+  }, 90_000);
+
+  it("an on-demand spot interruption delivers SIGTERM to the container, ends SpotInterruption, frees the vCPU and is evented", async () => {
+    await ecs.send(new PutClusterCapacityProvidersCommand({ cluster: "default", capacityProviders: ["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategy: [] }));
+    const script = "trap 'echo got-sigterm; exit 0' TERM; while true; do sleep 0.1; done";
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `e2e-spot-${++families}`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: "1024",
+        memory: "2048",
+        executionRoleArn: "arn:aws:iam::000000000000:role/exec",
+        containerDefinitions: [{ name: "app", image: TEST_IMAGE, command: ["sh", "-c", script], logConfiguration: awslogs("spot") }],
+      }),
+    );
+    const started = await ecs.send(
+      new RunTaskCommand({
+        taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+        networkConfiguration: AWSVPC as never,
+        capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+      }),
+    );
+    const arn = started.tasks![0]!.taskArn!;
+    expect(started.tasks![0]!.capacityProviderName).toBe("FARGATE_SPOT");
+    await waitFor(arn, (t) => t.lastStatus === "RUNNING");
+    const usage = async () => (await sim.simulator.app.inject({ method: "GET", url: "/_sim/usage" })).json();
+    const spotInUse = (u: { vcpu: { vcpuClass: string; inUse: number }[] }) => u.vcpu.find((v) => v.vcpuClass === "spot")?.inUse ?? 0;
+    expect(spotInUse(await usage())).toBe(1);
+    const res = await sim.simulator.app.inject({ method: "POST", url: "/_sim/spot/interruptions", payload: { taskArns: [arn] } });
+    expect(res.json().interrupted.map((i: { taskArn: string }) => i.taskArn)).toEqual([arn]);
+    const task = await stopped(arn);
+    expect(task.stopCode).toBe("SpotInterruption");
+    expect(task.stoppedReason).toBe("Your Spot Task was interrupted.");
+    expect(task.containers![0]!.exitCode).toBe(0);
+    expect(await logLines("spot", "app", arn)).toContain("got-sigterm");
+    expect(spotInUse(await usage())).toBe(0);
+    const events = (await sim.simulator.app.inject({ method: "GET", url: "/_sim/events?detailType=ECS%20Task%20State%20Change" })).json().events;
+    const warning = events.find((e: { detail: { taskArn: string; desiredStatus: string } }) => e.detail.taskArn === arn && e.detail.desiredStatus === "STOPPED");
+    expect(warning.detail).toMatchObject({ stopCode: "SpotInterruption", stoppedReason: "Your Spot Task was interrupted." });
   }, 90_000);
 
   it("SIGKILLs a container that ignores SIGTERM after stopTimeout (exit 137)", async () => {
