@@ -184,9 +184,6 @@ export const Messages = {
   serviceDeploymentNotFound: "The service deployment does not exist.",
   /** SIMULATOR */
   serviceDeploymentNotInProgress: "The service deployment cannot be stopped because it is not in progress.",
-  /** SIMULATOR */
-  serviceDeploymentsNeedEcsController:
-    "Service deployments are only available for services with the ECS deployment controller.",
   taskFailedContainerHealthChecks: "Task failed container health checks",
 
   // Service deployments: rolloutStateReason and EventBridge `detail.reason` (reference §10.1)

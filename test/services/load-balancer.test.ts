@@ -65,6 +65,7 @@ suite("the local load balancer", () => {
     }
     const messages: string[] = (await describe(sim, "web")).events.map((e: any) => e.message);
     expect(messages).toContain(`(service web) deregistered 2 targets in (target-group ${TG})`);
+    expect(messages).toContain("(service web) has begun draining connections on 2 tasks.");
 
     // Deleting the service closes the door.
     await ok(sim, "DeleteService", { cluster: "default", service: "web", force: true });

@@ -1370,7 +1370,10 @@ export class ServiceScheduler {
       const wantedArns = new Set(wanted.map((r) => r.task.taskArn!));
       const added = [...wantedArns].filter((a) => !current.has(a));
       const removed = [...current].filter((a) => !wantedArns.has(a));
-      if (removed.length) this.event(record, Messages.svcDeregisteredTargets(name, removed.length, tg));
+      if (removed.length) {
+        this.event(record, Messages.svcDrainingConnections(name, removed.length));
+        this.event(record, Messages.svcDeregisteredTargets(name, removed.length, tg));
+      }
       if (added.length) this.event(record, Messages.svcRegisteredTargets(name, added.length, tg));
       if (wantedArns.size) internal.registered.set(tg, wantedArns);
       else internal.registered.delete(tg);
