@@ -71,6 +71,21 @@ export async function ok(sim: RunningSimulator, operation: string, body: unknown
   return res.body;
 }
 
+/** An admin (/_sim) call; JSON in and out. */
+export async function admin(
+  sim: RunningSimulator,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await sim.simulator.app.inject({
+    method,
+    url,
+    ...(body !== undefined ? { headers: { "content-type": "application/json" }, payload: JSON.stringify(body) } : {}),
+  } as InjectOptions);
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
 export const FARGATE_DEF = {
   family: "web",
   requiresCompatibilities: ["FARGATE"],

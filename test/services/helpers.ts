@@ -1,43 +1,8 @@
-import type { InjectOptions } from "fastify";
+import type { RunningSimulator } from "../../src/index.js";
 import type { SimConfigInput } from "../../src/config.js";
-import { startSimulator, type RunningSimulator } from "../../src/index.js";
+import { AWSVPC, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
 
-const TARGET = "AmazonEC2ContainerServiceV20141113.";
-const AUTH = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
-
-export const AWSVPC = { awsvpcConfiguration: { subnets: ["subnet-12345678"], assignPublicIp: "ENABLED" } };
-
-export const FARGATE_DEF = {
-  family: "web",
-  requiresCompatibilities: ["FARGATE"],
-  networkMode: "awsvpc",
-  cpu: "256",
-  memory: "512",
-  containerDefinitions: [{ name: "app", image: "busybox:latest" }],
-};
-
-/** A simulator on the virtual clock with the simulated runtime: nothing moves unless a test says so. */
-export async function virtualSim(config: SimConfigInput = {}): Promise<RunningSimulator> {
-  return startSimulator({ runtime: "simulated", clock: "virtual", seed: 7, quotas: { profile: "unlimited" }, ...config });
-}
-
-/** Calls an ECS operation through fastify's inject: the whole wire path without a socket. */
-export async function call(sim: RunningSimulator, operation: string, body: unknown = {}): Promise<{ status: number; body: any }> {
-  const res = await sim.simulator.app.inject({
-    method: "POST",
-    url: "/",
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": TARGET + operation, authorization: AUTH },
-    payload: JSON.stringify(body),
-  } as InjectOptions);
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-}
-
-/** Calls and asserts a 200, returning the body. */
-export async function ok(sim: RunningSimulator, operation: string, body: unknown = {}): Promise<any> {
-  const res = await call(sim, operation, body);
-  if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+export { AWSVPC, call, FARGATE_DEF, ok, virtualSim } from "../helpers/sim.js";
 
 /** A definition whose container runs until stopped, with optional extra environment. */
 export function webDefinition(family = "web", env: Record<string, string> = {}, extra: Record<string, unknown> = {}) {

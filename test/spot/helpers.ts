@@ -1,48 +1,14 @@
-import type { InjectOptions } from "fastify";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import type { SimConfigInput } from "../../src/config.js";
+import { admin, AWSVPC, ok } from "../helpers/sim.js";
 
-export const TARGET = "AmazonEC2ContainerServiceV20141113.";
-export const AUTH =
-  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
-export const AWSVPC = { awsvpcConfiguration: { subnets: ["subnet-12345678"], assignPublicIp: "ENABLED" } };
+export { admin, AWSVPC, call, ok, TARGET } from "../helpers/sim.js";
+
 export const SPOT = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }];
 
 /** The simulator of the spot suites: simulated runtime, virtual clock, established quotas. */
 export async function spotSim(config: SimConfigInput = {}): Promise<RunningSimulator> {
   return startSimulator({ runtime: "simulated", clock: "virtual", seed: 11, quotas: { profile: "established" }, ...config });
-}
-
-/** An ECS call through fastify's inject (the whole wire path, no socket). */
-export async function call(sim: RunningSimulator, operation: string, body: unknown = {}): Promise<{ status: number; body: any }> {
-  const res = await sim.simulator.app.inject({
-    method: "POST",
-    url: "/",
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": TARGET + operation, authorization: AUTH },
-    payload: JSON.stringify(body),
-  } as InjectOptions);
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-}
-
-export async function ok(sim: RunningSimulator, operation: string, body: unknown = {}): Promise<any> {
-  const res = await call(sim, operation, body);
-  if (res.status !== 200) throw new Error(`${operation} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/** An admin call; JSON in and out. */
-export async function admin(
-  sim: RunningSimulator,
-  method: "GET" | "POST" | "PUT" | "DELETE",
-  url: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const res = await sim.simulator.app.inject({
-    method,
-    url,
-    ...(body !== undefined ? { headers: { "content-type": "application/json" }, payload: JSON.stringify(body) } : {}),
-  } as InjectOptions);
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
 export function taskDefinition(family: string, opts: { env?: Record<string, string>; stopTimeout?: number; cpu?: string; memory?: string } = {}) {
