@@ -20,6 +20,7 @@ import { Messages } from "../errors/messages.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
 import type { ClusterRecord, RegionState } from "../state/store.js";
 import { isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
+import { describeEach } from "./describe-each.js";
 import { DEFAULT_CLUSTER, type Scope } from "./scope.js";
 import type { TagService } from "./tags.js";
 
@@ -103,13 +104,12 @@ export class ClusterService {
   describe(scope: Scope, names: string[] | undefined, include: ClusterInclude[] = []) {
     const state = this.state(scope);
     const wanted = names && names.length > 0 ? names : [DEFAULT_CLUSTER];
-    const clusters: Cluster[] = [];
-    const failures: { arn: string; reason: string }[] = [];
-    for (const n of wanted) {
-      const record = state.clusters.get(nameFromArnOrName(n));
-      if (record) clusters.push(this.view(scope, record, include));
-      else failures.push({ arn: n.startsWith("arn:") ? n : Arn.cluster(scope, n), reason: "MISSING" });
-    }
+    const { found: clusters, failures } = describeEach(
+      wanted,
+      (n) => state.clusters.get(nameFromArnOrName(n)),
+      (n) => Arn.cluster(scope, n),
+      (record) => this.view(scope, record, include),
+    );
     return { clusters, failures };
   }
 

@@ -204,7 +204,6 @@ function filterLogEvents(req: Input, store: LogStore): unknown {
   const startTime = num(req["startTime"]);
   const endTime = num(req["endTime"]);
   const pattern = optStr(req, "filterPattern") ?? "";
-  const limit = clampLimit(num(req["limit"]), 10_000);
 
   const streams = [...group.streams.values()]
     .filter((s) => (names ? names.includes(s.logStreamName) : prefix === undefined || s.logStreamName.startsWith(prefix)))
@@ -221,15 +220,7 @@ function filterLogEvents(req: Input, store: LogStore): unknown {
   // Merge across streams by time; stream name then position keep ties deterministic.
   matched.sort((a, b) => a.e.timestamp - b.e.timestamp || cmp(a.s.logStreamName, b.s.logStreamName) || a.i - b.i);
 
-  const token = optStr(req, "nextToken");
-  let offset = 0;
-  if (token) {
-    const m = /^o\/(\d+)$/.exec(token);
-    if (!m) throw new LogsInvalidParameterException(LogsMessages.invalidToken);
-    offset = Number(m[1]);
-  }
-  const page = matched.slice(offset, offset + limit);
-  const next = offset + page.length;
+  const { page, nextToken } = paginate(matched, req, 10_000);
   return {
     events: page.map(({ s, i, e }) => ({
       logStreamName: s.logStreamName,
@@ -239,7 +230,7 @@ function filterLogEvents(req: Input, store: LogStore): unknown {
       eventId: `${s.logStreamName}:${i}`,
     })),
     searchedLogStreams: streams.map((s) => ({ logStreamName: s.logStreamName, searchedCompletely: true })),
-    ...(next < matched.length ? { nextToken: `o/${next}` } : {}),
+    ...(nextToken ? { nextToken } : {}),
   };
 }
 

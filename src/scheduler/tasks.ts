@@ -15,6 +15,7 @@ import type { Scope } from "../domain/scope.js";
 import type { TagService } from "../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../domain/task-definitions.js";
 import { isValidFargatePair } from "../domain/fargate-sizes.js";
+import { describeEach } from "../domain/describe-each.js";
 import { paginate } from "../domain/pagination.js";
 import { ConflictException, InvalidParameterException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
@@ -176,20 +177,18 @@ export class TaskScheduler {
     const limits = this.ctx.quotas.limits(scope);
     if (refs.length === 0) throw new InvalidParameterException(Messages.tasksEmpty);
     if (refs.length > limits.describeTasksMaxIds) throw new InvalidParameterException(Messages.tooManyTaskIds);
-    const cluster = this.clusters.resolve(scope, clusterRef).cluster;
-    const tasks: Task[] = [];
-    const failures: Failure[] = [];
-    for (const ref of refs) {
-      const record = this.find(scope, cluster.clusterName!, ref);
-      if (!record) {
-        failures.push({ arn: ref.startsWith("arn:") ? ref : Arn.task(scope, cluster.clusterName!, ref), reason: "MISSING" });
-        continue;
-      }
-      const view = structuredClone(record.task);
-      if (includeTags) view.tags = this.tags.get(view.taskArn!, scope);
-      else delete view.tags;
-      tasks.push(view);
-    }
+    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const { found: tasks, failures } = describeEach(
+      refs,
+      (ref) => this.find(scope, clusterName, ref),
+      (id) => Arn.task(scope, clusterName, id),
+      (record) => {
+        const view = structuredClone(record.task);
+        if (includeTags) view.tags = this.tags.get(view.taskArn!, scope);
+        else delete view.tags;
+        return view;
+      },
+    );
     return { tasks, failures };
   }
 

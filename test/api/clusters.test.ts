@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
-import { AWSVPC, call, FARGATE_DEF, ok, useVirtualSim, virtualSim } from "../helpers/sim.js";
+import { AWSVPC, call, FARGATE_DEF, ok, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
 useVirtualSim((s) => (sim = s));

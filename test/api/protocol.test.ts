@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
 import { ECS_OPERATIONS } from "../../src/api/operation.js";
-import { authFor, call, FARGATE_DEF, ok, TARGET, useVirtualSim, virtualSim } from "../helpers/sim.js";
+import { authFor, call, FARGATE_DEF, ok, TARGET, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
 useVirtualSim((s) => (sim = s));

@@ -37,6 +37,7 @@ import {
 } from "../../errors/aws-errors.js";
 import { Messages } from "../../errors/messages.js";
 import { LocalLoadBalancers, type FrontDoorTarget } from "../../loadbalancer/front-door.js";
+import { describeEach } from "../../domain/describe-each.js";
 import { Arn, nameFromArnOrName, parseArn } from "../../state/arn.js";
 import type { RegionState, ServiceRecord, TaskRecord } from "../../state/store.js";
 import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "../launch-target.js";
@@ -346,17 +347,13 @@ export class ServiceScheduler {
   describeServices(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
     if (refs.length === 0) throw new InvalidParameterException(Messages.servicesEmpty);
     if (refs.length > 10) throw new InvalidParameterException(Messages.tooManyServices);
-    const cluster = this.deps.clusters.resolve(scope, clusterRef).cluster;
-    const services: Service[] = [];
-    const failures: Failure[] = [];
-    for (const ref of refs) {
-      const record = this.find(scope, cluster.clusterName!, ref);
-      if (!record) {
-        failures.push({ arn: ref.startsWith("arn:") ? ref : Arn.service(scope, cluster.clusterName!, ref), reason: "MISSING" });
-        continue;
-      }
-      services.push(this.view(record, includeTags));
-    }
+    const clusterName = this.deps.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const { found: services, failures } = describeEach(
+      refs,
+      (ref) => this.find(scope, clusterName, ref),
+      (name) => Arn.service(scope, clusterName, name),
+      (record) => this.view(record, includeTags),
+    );
     return { services, failures };
   }
 
