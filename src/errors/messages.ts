@@ -108,6 +108,8 @@ export const Messages = {
   outOfMemory: "OutOfMemoryError: Container killed due to memory usage",
   /** SIMULATOR */
   startedByOnlyFilter: "startedBy must be the only filter when it is specified.",
+  /** SIMULATOR: the failure reason TASK_NOT_VALID is AWS's; its detail text is not documented. */
+  taskProtectionNotValid: "Task protection is only available for running tasks that belong to a service.",
   /** SIMULATOR */
   overridesTooLarge: "Container Overrides length must be at most 8192",
 

@@ -226,6 +226,57 @@ export class TaskScheduler {
     return { taskArns: page, ...(nextToken ? { nextToken } : {}) };
   }
 
+  /**
+   * Scale-in protection for service tasks (default 120 minutes, 1 to 2880). Standalone and
+   * stopped tasks are TASK_NOT_VALID failures, unknown ones MISSING, as ECS reports them.
+   */
+  updateProtection(scope: Scope, clusterRef: string, refs: string[], enabled: boolean, expiresInMinutes = 120) {
+    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const expiresAt = this.ctx.clock.now() + expiresInMinutes * 60_000;
+    return this.protectionView(scope, clusterName, refs, (record) => {
+      record.protection = enabled ? { enabled, expiresAt } : { enabled: false };
+    });
+  }
+
+  getProtection(scope: Scope, clusterRef: string, refs: string[] | undefined) {
+    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const all = [...this.state(scope).tasks.values()]
+      .filter((r) => r.clusterName === clusterName && r.serviceName && r.task.lastStatus !== "STOPPED")
+      .map((r) => r.task.taskArn!);
+    return this.protectionView(scope, clusterName, refs ?? all, () => undefined);
+  }
+
+  /** Whether a service may not stop this task right now. */
+  isProtected(record: TaskRecord): boolean {
+    const p = record.protection;
+    return !!p?.enabled && (p.expiresAt === undefined || p.expiresAt > this.ctx.clock.now());
+  }
+
+  private protectionView(scope: Scope, clusterName: string, refs: string[], apply: (record: TaskRecord) => void) {
+    const protectedTasks: { taskArn: string; protectionEnabled: boolean; expirationDate?: Date }[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const record = this.find(scope, clusterName, ref);
+      const arn = ref.startsWith("arn:") ? ref : Arn.task(scope, clusterName, ref);
+      if (!record) {
+        failures.push({ arn, reason: "MISSING" });
+        continue;
+      }
+      if (!record.serviceName || record.task.desiredStatus === "STOPPED") {
+        failures.push({ arn, reason: "TASK_NOT_VALID", detail: Messages.taskProtectionNotValid });
+        continue;
+      }
+      apply(record);
+      const on = this.isProtected(record);
+      protectedTasks.push({
+        taskArn: record.task.taskArn!,
+        protectionEnabled: on,
+        ...(on && record.protection?.expiresAt ? { expirationDate: new Date(record.protection.expiresAt) } : {}),
+      });
+    }
+    return { protectedTasks, failures };
+  }
+
   /** The task by ARN or id within the cluster. */
   find(scope: Scope, clusterName: string, ref: string): TaskRecord | undefined {
     const state = this.state(scope);

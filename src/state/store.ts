@@ -31,6 +31,8 @@ export interface TaskRecord {
   expiresAt?: number;
   /** Private: the service that owns the task, if any. */
   serviceName?: string;
+  /** Scale-in protection (UpdateTaskProtection): services neither scale in nor replace it until it expires. */
+  protection?: { enabled: boolean; expiresAt?: number };
 }
 
 export interface ServiceRecord {

@@ -1,6 +1,13 @@
 import type { RunTaskRequest } from "@aws-sdk/client-ecs";
 import { operation, type OperationTable } from "../operation.js";
-import { DescribeTasksSchema, ListTasksSchema, RunTaskSchema, StopTaskSchema } from "../schemas/tasks.js";
+import {
+  DescribeTasksSchema,
+  GetTaskProtectionSchema,
+  ListTasksSchema,
+  RunTaskSchema,
+  StopTaskSchema,
+  UpdateTaskProtectionSchema,
+} from "../schemas/tasks.js";
 import type { Domain } from "./domain.js";
 
 export function taskOperations(d: Domain): OperationTable {
@@ -15,5 +22,9 @@ export function taskOperations(d: Domain): OperationTable {
       d.tasks.describeTasks(req.scope, input.cluster, input.tasks, input.include?.includes("TAGS") ?? false),
     ),
     ListTasks: operation(ListTasksSchema, (input, req) => d.tasks.listTasks(req.scope, input)),
+    UpdateTaskProtection: operation(UpdateTaskProtectionSchema, (input, req) =>
+      d.tasks.updateProtection(req.scope, input.cluster, input.tasks, input.protectionEnabled, input.expiresInMinutes),
+    ),
+    GetTaskProtection: operation(GetTaskProtectionSchema, (input, req) => d.tasks.getProtection(req.scope, input.cluster, input.tasks)),
   };
 }

@@ -58,3 +58,15 @@ export const ListTasksSchema = z.object({
   launchType: LaunchTypeSchema.optional(),
   ...PaginationSchema,
 });
+
+export const UpdateTaskProtectionSchema = z.object({
+  cluster: Str,
+  tasks: StrList.min(1).max(10),
+  protectionEnabled: Bool,
+  expiresInMinutes: Int.min(1).max(2880).optional(),
+});
+
+export const GetTaskProtectionSchema = z.object({
+  cluster: Str,
+  tasks: StrList.max(100).optional(),
+});

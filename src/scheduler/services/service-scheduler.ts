@@ -841,7 +841,7 @@ export class ServiceScheduler {
     if (internal.deployments.length === 1) {
       if (!primaryActive) return;
       if (pLive.length < desired) this.launchFor(record, primary, desired - pLive.length, pLive, now);
-      else if (pLive.length > desired) this.schedulerStop(record, pickForScaleIn(pLive, (r) => this.healthy(record, r, now), pLive.length - desired), now);
+      else if (pLive.length > desired) this.schedulerStop(record, pickForScaleIn(pLive, (r) => this.healthy(record, r, now), pLive.length - desired, this.isProtected), now);
       return;
     }
 
@@ -866,7 +866,7 @@ export class ServiceScheduler {
       }
     }
     if (pLive.length > desired) {
-      for (const r of pickForScaleIn(pLive, isHealthy, pLive.length - desired)) {
+      for (const r of pickForScaleIn(pLive, isHealthy, pLive.length - desired, this.isProtected)) {
         if (isHealthy(r) && budget <= 0) continue;
         if (isHealthy(r)) budget--;
         toStop.push(r);
@@ -985,7 +985,7 @@ export class ServiceScheduler {
       const desired = this.taskSetDesired(record, ts);
       if (live.length < desired) this.launchFor(record, { id: ts.id, config: ts.config }, desired - live.length, live, now);
       else if (live.length > desired) {
-        this.schedulerStop(record, pickForScaleIn(live, (r) => this.healthy(record, r, now), live.length - desired), now, ts.id);
+        this.schedulerStop(record, pickForScaleIn(live, (r) => this.healthy(record, r, now), live.length - desired, this.isProtected), now, ts.id);
       }
       const counts = countTasks(mine);
       const steady = counts.running === desired && counts.pending === 0 && mine.every((r) => r.task.lastStatus === "STOPPED" || r.task.desiredStatus === "RUNNING");
@@ -1288,13 +1288,18 @@ export class ServiceScheduler {
     this.backOff(record, now);
   }
 
+  private readonly isProtected = (r: TaskRecord): boolean => this.deps.tasks.isProtected(r);
+
   private schedulerStop(record: ServiceRecord, tasks: TaskRecord[], _now: number, ownerId?: string): void {
     if (tasks.length === 0) return;
     const internal = internalOf(record);
     const ids: string[] = [];
+    // Scale-in protection holds while the service is ACTIVE; deleting the service stops everything.
+    const honourProtection = record.service.status === "ACTIVE";
     for (const r of tasks) {
       const arn = r.task.taskArn!;
       if (r.task.desiredStatus === "STOPPED") continue;
+      if (honourProtection && this.isProtected(r)) continue;
       internal.schedulerStopped.add(arn);
       internal.accounted.add(arn);
       const deployment = ownerId ?? r.task.startedBy ?? "";
@@ -1608,8 +1613,15 @@ function startedAtOf(r: TaskRecord): number {
 }
 
 /** Scale-in order: tasks that are not healthy first, then the most recently started. */
-function pickForScaleIn(tasks: TaskRecord[], healthy: (r: TaskRecord) => boolean, count: number): TaskRecord[] {
-  return [...tasks]
+/** Unhealthy first, then the newest; scale-in-protected tasks are never candidates. */
+function pickForScaleIn(
+  tasks: TaskRecord[],
+  healthy: (r: TaskRecord) => boolean,
+  count: number,
+  isProtected: (r: TaskRecord) => boolean,
+): TaskRecord[] {
+  return tasks
+    .filter((r) => !isProtected(r))
     .sort((a, b) => Number(healthy(a)) - Number(healthy(b)) || startedAtOf(b) - startedAtOf(a))
     .slice(0, Math.max(0, count));
 }
