@@ -17,7 +17,7 @@ import type { TaskDefinitionRegistry } from "../domain/task-definitions.js";
 import { isValidFargatePair } from "../domain/fargate-sizes.js";
 import { describeEach } from "../domain/describe-each.js";
 import { paginate } from "../domain/pagination.js";
-import { ConflictException, InvalidParameterException } from "../errors/aws-errors.js";
+import { ConflictException, InvalidParameterException, ServiceNotFoundException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
 import type { RuntimeEvent } from "../runtime/types.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
@@ -207,6 +207,10 @@ export class TaskScheduler {
     },
   ) {
     const cluster = this.clusters.resolve(scope, filter.cluster).cluster;
+    const serviceName = filter.serviceName ? nameFromArnOrName(filter.serviceName) : undefined;
+    if (serviceName && ![...this.state(scope).services.values()].some((s) => s.clusterName === cluster.clusterName && s.service.serviceName === serviceName)) {
+      throw new ServiceNotFoundException(Messages.serviceNotFound);
+    }
     const desired = filter.desiredStatus ?? "RUNNING";
     const records = [...this.state(scope).tasks.values()].filter((r) => {
       const t = r.task;
@@ -215,7 +219,7 @@ export class TaskScheduler {
       if (t.desiredStatus !== desired) return false;
       if (filter.family && t.taskDefinitionArn?.split("/").pop()?.replace(/:\d+$/, "") !== filter.family) return false;
       if (filter.startedBy && t.startedBy !== filter.startedBy) return false;
-      if (filter.serviceName && r.serviceName !== nameFromArnOrName(filter.serviceName)) return false;
+      if (serviceName && r.serviceName !== serviceName) return false;
       if (filter.launchType && t.launchType !== filter.launchType) return false;
       return true;
     });

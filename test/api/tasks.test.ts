@@ -308,6 +308,10 @@ describe("DescribeTasks and ListTasks", () => {
     expect((await ok(sim, "ListTasks", { cluster: "c", family: "web" })).taskArns).toEqual([a.taskArn]);
     expect((await ok(sim, "ListTasks", { cluster: "c", family: "api" })).taskArns).toEqual([]);
     expect((await ok(sim, "ListTasks", { cluster: "c", launchType: "EC2" })).taskArns).toEqual([]);
+    expect((await call(sim, "ListTasks", { cluster: "c", serviceName: "ghost" })).body).toEqual({
+      __type: "ServiceNotFoundException",
+      message: "Service not found.",
+    });
   });
 
   it("paginates ListTasks", async () => {
