@@ -71,6 +71,36 @@ describe("API throttling through the wire", () => {
   });
 });
 
+describe("chaos knobs through the wire", () => {
+  it("inject ThrottlingException (400) and ServerException (500) per operation, seeded", async () => {
+    sim = await virtualSim({
+      quotas: {
+        profile: "unlimited",
+        chaos: { DescribeTasks: { throttleProbability: 1 }, ListTasks: { serverErrorProbability: 1 }, ListClusters: { throttleProbability: 0.5 } },
+      },
+    });
+    const throttled = await call(sim, "DescribeTasks", { tasks: ["x"] });
+    expect([throttled.status, throttled.body]).toEqual([400, { __type: "ThrottlingException", message: "Rate exceeded" }]);
+    const failed = await call(sim, "ListTasks", {});
+    expect([failed.status, failed.body]).toEqual([500, { __type: "ServerException", message: "Service Unavailable. Please try again later." }]);
+    expect((await call(sim, "ListServices", {})).status).toBe(200);
+    const pattern = async (seed: number) => {
+      const s = await virtualSim({ seed, quotas: { profile: "unlimited", chaos: { ListClusters: { throttleProbability: 0.5 } } } });
+      try {
+        const out: number[] = [];
+        for (let i = 0; i < 20; i++) out.push((await call(s, "ListClusters")).status);
+        return out;
+      } finally {
+        await s.close();
+      }
+    };
+    const a = await pattern(5);
+    expect(await pattern(5)).toEqual(a);
+    expect(a).toContain(400);
+    expect(a).toContain(200);
+  });
+});
+
 describe("per-family registration contention through the wire", () => {
   it("concurrent registrations of one family get the exact ClientException; another family is free; revisions stay contiguous", async () => {
     // A roomier account-wide bucket (AWS: 20 burst) keeps ThrottlingException out of this picture.
