@@ -62,6 +62,9 @@ export interface RuntimeTaskSpec {
   launchType: string;
   capacityProviderName?: string;
   networkMode: string;
+  /** Only `host` matters: the Docker runtime refuses it unless allowed. */
+  pidMode?: string;
+  ipcMode?: string;
   /** Task-level CPU units and memory MiB (Fargate always has both). */
   cpu?: number;
   memory?: number;

@@ -166,6 +166,8 @@ export function runtimeSpec(
     launchType: task.launchType!,
     ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
     networkMode: def.networkMode ?? "bridge",
+    ...(def.pidMode ? { pidMode: def.pidMode } : {}),
+    ...(def.ipcMode ? { ipcMode: def.ipcMode } : {}),
     ...(task.cpu ? { cpu: Number(task.cpu) } : {}),
     ...(task.memory ? { memory: Number(task.memory) } : {}),
     taskRoleArn: task.overrides?.taskRoleArn ?? def.taskRoleArn,

@@ -8,6 +8,9 @@ import {
   type Task,
 } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import { createDockerClient, LABEL_INSTANCE } from "../../src/runtime/docker/index.js";
@@ -86,9 +89,17 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     return (out.events ?? []).map((e) => e.message!);
   }
 
+  const envFile = join(mkdtempSync(join(tmpdir(), "ecs-sim-env-")), "app.env");
+  const ENV_FILE_ARN = "arn:aws:s3:::config-bucket/app.env";
+
   beforeAll(async () => {
     await ensureTestImage(createDockerClient());
-    sim = await startSimulator({ runtime: "docker", quotas: { profile: "established" } });
+    writeFileSync(envFile, "# from S3, locally\nGREETING=hello from an env file\n");
+    sim = await startSimulator({
+      runtime: "docker",
+      quotas: { profile: "established" },
+      docker: { environmentFiles: { [ENV_FILE_ARN]: envFile } },
+    });
     ecs = ecsClient(sim.endpoint);
     logs = new CloudWatchLogsClient({ endpoint: sim.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
   }, 120_000);
@@ -185,6 +196,52 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     const events = (await sim.simulator.app.inject({ method: "GET", url: "/_sim/events?detailType=ECS%20Task%20State%20Change" })).json().events;
     const warning = events.find((e: { detail: { taskArn: string; desiredStatus: string } }) => e.detail.taskArn === arn && e.detail.desiredStatus === "STOPPED");
     expect(warning.detail).toMatchObject({ stopCode: "SpotInterruption", stoppedReason: "Your Spot Task was interrupted." });
+  }, 90_000);
+
+  it("bridge mode publishes port mappings on 127.0.0.1 and reports networkBindings; environment files reach the container", async () => {
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `e2e-bridge-${++families}`,
+        networkMode: "bridge",
+        containerDefinitions: [
+          {
+            name: "web",
+            image: TEST_IMAGE,
+            memory: 64,
+            stopTimeout: 2,
+            command: ["sh", "-c", 'mkdir -p /www && echo "$GREETING" > /www/index.html && httpd -f -p 8080 -h /www'],
+            portMappings: [{ containerPort: 8080 }],
+            environmentFiles: [{ value: ENV_FILE_ARN, type: "s3" }],
+            // Readiness comes from the container's own health check, not from polling it.
+            healthCheck: { command: ["CMD-SHELL", "wget -qO- http://127.0.0.1:8080/ || exit 1"], interval: 5, timeout: 2, retries: 3 },
+          },
+        ],
+      }),
+    );
+    const started = await ecs.send(new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: "EC2" }));
+    const arn = started.tasks![0]!.taskArn!;
+    const task = await waitFor(arn, (t) => t.lastStatus === "RUNNING" && t.healthStatus === "HEALTHY");
+    const binding = task.containers![0]!.networkBindings![0]!;
+    expect(binding).toMatchObject({ bindIP: "127.0.0.1", containerPort: 8080, protocol: "tcp" });
+    expect(binding.hostPort).toBeGreaterThan(0);
+    const body = await (await fetch(`http://127.0.0.1:${binding.hostPort}/`)).text();
+    expect(body.trim()).toBe("hello from an env file");
+    await ecs.send(new StopTaskCommand({ task: arn }));
+    await stopped(arn);
+  }, 90_000);
+
+  it("refuses host networking unless the config allows it, naming the setting", async () => {
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `e2e-host-${++families}`,
+        networkMode: "host",
+        containerDefinitions: [{ name: "app", image: TEST_IMAGE, memory: 64, command: ["true"] }],
+      }),
+    );
+    const started = await ecs.send(new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: "EC2" }));
+    const task = await stopped(started.tasks![0]!.taskArn!);
+    expect(task.stopCode).toBe("TaskFailedToStart");
+    expect(task.stoppedReason).toContain("docker.allowHostNetwork");
   }, 90_000);
 
   it("SIGKILLs a container that ignores SIGTERM after stopTimeout (exit 137)", async () => {

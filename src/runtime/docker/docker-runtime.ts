@@ -36,7 +36,7 @@ import { captureLogs } from "./log-capture.js";
 import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
 import { containerMetadata, taskCredentials, taskMetadata, type NetworkInfo } from "./metadata-shapes.js";
-import { checkSafety, type TaskSpecExtras } from "./safety.js";
+import { checkSafety } from "./safety.js";
 import { loadSecretValues, resolveEnvironmentFiles, resolveSecrets } from "./secrets.js";
 import { Deferred, type ContainerState, type TaskState } from "./task-state.js";
 
@@ -122,7 +122,7 @@ export class DockerRuntime implements TaskRuntime {
 
   async prepare(spec: RuntimeTaskSpec): Promise<void> {
     if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
-    checkSafety(spec as RuntimeTaskSpec & TaskSpecExtras, this.config);
+    checkSafety(spec, this.config);
     await this.ready();
     const task = this.taskState(spec);
     task.pullStartedAt = this.clock.now();

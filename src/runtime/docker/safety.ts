@@ -7,13 +7,7 @@ import type { RuntimeTaskSpec } from "../types.js";
 import { TaskStartError } from "../types.js";
 import type { DockerConfig } from "./config.js";
 
-/** Task-level fields the runtime honours when the scheduler passes them (not in RuntimeTaskSpec yet). */
-export interface TaskSpecExtras {
-  pidMode?: string;
-  ipcMode?: string;
-}
-
-export function checkSafety(spec: RuntimeTaskSpec & TaskSpecExtras, config: DockerConfig): void {
+export function checkSafety(spec: RuntimeTaskSpec, config: DockerConfig): void {
   const refuse = (what: string, setting: keyof DockerConfig, container?: string): never => {
     const reason = `CannotStartContainerError: ecs-sim refuses ${what}${container ? ` (container '${container}')` : ""}; set docker.${setting}: true to allow it`;
     throw new TaskStartError(reason, container ? { [container]: reason } : {});
