@@ -115,6 +115,8 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
       "set -e",
       'echo "task=$(wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task")"',
       'echo "creds=$(wget -qO- "$AWS_CONTAINER_CREDENTIALS_FULL_URI")"',
+      // Code in the task reaches the simulator's ECS API through AWS_ENDPOINT_URL.
+      'echo "api=$(wget -qO- --header "X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters" --header "Content-Type: application/x-amz-json-1.1" --post-data "{}" "$AWS_ENDPOINT_URL")"',
       "sleep 1",
       "exit 7",
     ].join("\n");
@@ -144,6 +146,8 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     const creds = JSON.parse(lines.find((l) => l.startsWith("creds="))!.slice(6));
     expect(Object.keys(creds).sort()).toEqual(["AccessKeyId", "Expiration", "RoleArn", "SecretAccessKey", "Token"]);
     expect(creds.RoleArn).toBe("arn:aws:iam::000000000000:role/app");
+    const api = JSON.parse(lines.find((l) => l.startsWith("api="))!.slice(4));
+    expect(api.clusterArns).toContain("arn:aws:ecs:us-east-1:000000000000:cluster/default");
   }, 90_000);
 
   it("StopTask delivers SIGTERM that a trap sees, then the task ends UserInitiated", async () => {
