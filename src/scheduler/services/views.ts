@@ -8,13 +8,11 @@ import type {
   TaskSet,
 } from "@aws-sdk/client-ecs";
 import type { ServiceRecord, TaskRecord } from "../../state/store.js";
-import type { DeploymentState, RevisionConfig, ServiceDeploymentState, ServiceInternal, TaskSetState } from "./types.js";
+import { internalOf, primaryOf } from "./internal.js";
+import { isLive, startedBy } from "./service-tasks.js";
+import type { DeploymentState, RevisionConfig, ServiceDeploymentState, TaskSetState } from "./types.js";
 
-export const PENDING_STATES = new Set(["PROVISIONING", "PENDING", "ACTIVATING"]);
-
-export function internalOf(record: ServiceRecord): ServiceInternal {
-  return record.internal as unknown as ServiceInternal;
-}
+const PENDING_STATES = new Set(["PROVISIONING", "PENDING", "ACTIVATING"]);
 
 export interface Counts {
   running: number;
@@ -61,8 +59,16 @@ export function deploymentView(d: DeploymentState, desired: number, counts: Coun
   };
 }
 
-export function taskSetView(record: ServiceRecord, ts: TaskSetState, desired: number, counts: Counts, withTags: boolean): TaskSet {
+/** A task set's computedDesiredCount: its scale of the service's desiredCount, rounded up. */
+export function taskSetDesired(record: ServiceRecord, ts: TaskSetState): number {
+  return Math.ceil(((record.service.desiredCount ?? 0) * ts.scale.value) / 100);
+}
+
+/** `tasks` are the service's own (ownedTasks); a DRAINING task set wants none. */
+export function taskSetView(record: ServiceRecord, ts: TaskSetState, tasks: TaskRecord[], withTags: boolean): TaskSet {
   const c = ts.config;
+  const desired = ts.status === "DRAINING" ? 0 : taskSetDesired(record, ts);
+  const counts = countTasks(startedBy(tasks, ts.id));
   return {
     id: ts.id,
     taskSetArn: ts.arn,
@@ -89,8 +95,22 @@ export function taskSetView(record: ServiceRecord, ts: TaskSetState, desired: nu
   } as TaskSet;
 }
 
-/** The service as DescribeServices returns it; every list clients index is present. */
-export function serviceView(
+/**
+ * The service as DescribeServices returns it, with live counts from `tasks` (ownedTasks); every
+ * list clients index is present. A PRIMARY deployment wants desiredCount, older ones what they still run.
+ */
+export function serviceView(record: ServiceRecord, tasks: TaskRecord[], tags?: Task["tags"]): Service {
+  const internal = internalOf(record);
+  const desired = record.service.desiredCount ?? 0;
+  const deployments = internal.deployments.map((d) => {
+    const mine = startedBy(tasks, d.id);
+    return deploymentView(d, d.status === "PRIMARY" ? desired : mine.filter(isLive).length, countTasks(mine));
+  });
+  const taskSets = internal.taskSets.map((ts) => taskSetView(record, ts, tasks, false));
+  return storedServiceView(record, { counts: countTasks(tasks), deployments, taskSets, ...(tags ? { tags } : {}) });
+}
+
+function storedServiceView(
   record: ServiceRecord,
   parts: { counts: Counts; deployments: Deployment[]; taskSets: TaskSet[]; tags?: Task["tags"] },
 ): Service {
@@ -133,9 +153,10 @@ export function serviceView(
   return view;
 }
 
-export function serviceDeploymentView(record: ServiceRecord, sd: ServiceDeploymentState, counts: (revisionArn: string) => { requested: number; running: number; pending: number }): ServiceDeployment {
+/** `tasks` are the service's own (ownedTasks): each revision's counts come from its deployments' tasks. */
+export function serviceDeploymentView(record: ServiceRecord, sd: ServiceDeploymentState, tasks: TaskRecord[]): ServiceDeployment {
   const revisionSummary = (arn: string) => {
-    const c = counts(arn);
+    const c = revisionCounts(record, tasks, arn);
     return { arn, requestedTaskCount: c.requested, runningTaskCount: c.running, pendingTaskCount: c.pending };
   };
   return {
@@ -157,6 +178,15 @@ export function serviceDeploymentView(record: ServiceRecord, sd: ServiceDeployme
       : {}),
     deploymentCircuitBreaker: { ...sd.breaker },
   } as ServiceDeployment;
+}
+
+/** Only the PRIMARY deployment's revision is requested to run: desiredCount tasks. */
+function revisionCounts(record: ServiceRecord, tasks: TaskRecord[], revisionArn: string): Counts & { requested: number } {
+  const internal = internalOf(record);
+  const ids = new Set([...internal.deployments, ...internal.retired].filter((d) => d.revisionArn === revisionArn).map((d) => d.id));
+  const counts = countTasks(tasks.filter((r) => ids.has(r.task.startedBy ?? "")));
+  const requested = primaryOf(internal)?.revisionArn === revisionArn ? record.service.desiredCount ?? 0 : 0;
+  return { requested, running: counts.running, pending: counts.pending };
 }
 
 export function serviceDeploymentBrief(record: ServiceRecord, sd: ServiceDeploymentState): ServiceDeploymentBrief {
