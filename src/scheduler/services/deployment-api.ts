@@ -12,7 +12,7 @@ import type { ServiceLookup } from "./lookup.js";
 import type { ReconcileLoop } from "./loop.js";
 import { serviceDeploymentBrief, serviceDeploymentView, serviceRevisionView } from "./views.js";
 
-interface ListServiceDeploymentsInput {
+export interface ListServiceDeploymentsInput {
   service: string;
   cluster?: string;
   status?: string[];
@@ -20,6 +20,8 @@ interface ListServiceDeploymentsInput {
   maxResults?: number;
   nextToken?: string;
 }
+
+export type DeploymentApi = ReturnType<typeof createDeploymentApi>;
 
 /** ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions and StopServiceDeployment. */
 export function createDeploymentApi(deps: {

@@ -27,6 +27,22 @@ import type { RevisionConfig } from "./types.js";
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
+export interface ListServicesInput {
+  cluster?: string;
+  launchType?: string;
+  schedulingStrategy?: string;
+  maxResults?: number;
+  nextToken?: string;
+}
+
+export interface ListServicesByNamespaceInput {
+  namespace: string;
+  maxResults?: number;
+  nextToken?: string;
+}
+
+export type ServiceApi = ReturnType<typeof createServiceApi>;
+
 /** CreateService, UpdateService, DeleteService, DescribeServices, ListServices, ListServicesByNamespace. */
 export function createServiceApi(deps: {
   clock: Clock;
@@ -182,10 +198,7 @@ export function createServiceApi(deps: {
     return { services, failures };
   }
 
-  function listServices(
-    scope: Scope,
-    input: { cluster?: string; launchType?: string; schedulingStrategy?: string; maxResults?: number; nextToken?: string },
-  ) {
+  function listServices(scope: Scope, input: ListServicesInput) {
     const cluster = deps.clusters.resolve(scope, input.cluster).cluster;
     const arns = [...lookup.region(scope).services.values()]
       .filter((r) => r.clusterName === cluster.clusterName && r.service.status === "ACTIVE")
@@ -198,7 +211,7 @@ export function createServiceApi(deps: {
   }
 
   /** Services whose Service Connect configuration uses the namespace (name or ARN). */
-  function listServicesByNamespace(scope: Scope, input: { namespace: string; maxResults?: number; nextToken?: string }) {
+  function listServicesByNamespace(scope: Scope, input: ListServicesByNamespaceInput) {
     const wanted = nameFromArnOrName(input.namespace);
     const state = lookup.region(scope);
     const arns = [...state.services.values()]

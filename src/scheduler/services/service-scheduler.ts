@@ -1,4 +1,12 @@
-import type { CreateServiceRequest, Service, UpdateServiceRequest } from "@aws-sdk/client-ecs";
+import type {
+  CreateServiceRequest,
+  Failure,
+  Service,
+  ServiceDeployment,
+  ServiceDeploymentBrief,
+  ServiceRevision,
+  UpdateServiceRequest,
+} from "@aws-sdk/client-ecs";
 import type { SimContext } from "../../context.js";
 import type { ClusterService } from "../../domain/clusters.js";
 import type { Scope } from "../../domain/scope.js";
@@ -9,19 +17,27 @@ import type { ServiceRecord } from "../../state/store.js";
 import type { TaskScheduler } from "../tasks.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import type { ServicesConfig } from "./config.js";
-import { createDeploymentApi } from "./deployment-api.js";
+import { createDeploymentApi, type DeploymentApi, type ListServiceDeploymentsInput } from "./deployment-api.js";
 import { createDeployments } from "./deployments.js";
-import { createHealthJudge } from "./health.js";
+import { createHealthJudge, type HealthJudge } from "./health.js";
 import { internalOf } from "./internal.js";
 import { createLauncher } from "./launcher.js";
-import { createServiceLookup } from "./lookup.js";
-import { createReconcileLoop } from "./loop.js";
+import { createServiceLookup, type ServiceLookup } from "./lookup.js";
+import { createReconcileLoop, type ReconcileLoop } from "./loop.js";
 import { createReconciler } from "./reconcile.js";
 import { createRollingDeployments } from "./rolling.js";
-import { createServiceApi } from "./service-api.js";
+import { createServiceApi, type ListServicesByNamespaceInput, type ListServicesInput, type ServiceApi } from "./service-api.js";
 import { createServiceEvents } from "./service-events.js";
 import { ownedTasks } from "./service-tasks.js";
-import { createTaskSetApi } from "./task-set-api.js";
+import {
+  createTaskSetApi,
+  type CreateTaskSetInput,
+  type DeleteTaskSetInput,
+  type DescribeTaskSetsInput,
+  type TaskSetApi,
+  type UpdateServicePrimaryTaskSetInput,
+  type UpdateTaskSetInput,
+} from "./task-set-api.js";
 import { createTaskSets } from "./task-sets.js";
 import { createTargets } from "./targets.js";
 import { serviceView } from "./views.js";
@@ -50,12 +66,13 @@ export interface ServiceSchedulerDeps {
  * This class only wires the modules of this directory together and is the API's entry point.
  */
 export class ServiceScheduler {
-  private readonly lookup: ReturnType<typeof createServiceLookup>;
-  private readonly health: ReturnType<typeof createHealthJudge>;
-  private readonly loop: ReturnType<typeof createReconcileLoop>;
-  private readonly services: ReturnType<typeof createServiceApi>;
-  private readonly deployments: ReturnType<typeof createDeploymentApi>;
-  private readonly taskSets: ReturnType<typeof createTaskSetApi>;
+  private readonly lookup: ServiceLookup;
+  private readonly health: HealthJudge;
+  private readonly loop: ReconcileLoop;
+  private readonly serviceApi: ServiceApi;
+  private readonly deploymentApi: DeploymentApi;
+  private readonly taskSetApi: TaskSetApi;
+  private readonly present: (record: ServiceRecord, includeTags?: boolean) => Service;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: ServiceSchedulerDeps) {
@@ -64,7 +81,8 @@ export class ServiceScheduler {
     // One stream for every id and event of the scheduler, so a replay draws them in the same order.
     const random = ctx.random.fork("services");
     const owned = (record: ServiceRecord) => ownedTasks(store, record);
-    const view = (record: ServiceRecord, includeTags = false) => this.view(record, includeTags);
+    const view = (record: ServiceRecord, includeTags = false): Service =>
+      serviceView(record, owned(record), includeTags ? tags.get(record.service.serviceArn!, internalOf(record).scope) : undefined);
 
     const events = createServiceEvents({ clock, logger, bus: ctx.bus, random });
     const lookup = createServiceLookup({ store, clusters });
@@ -97,7 +115,8 @@ export class ServiceScheduler {
     this.lookup = lookup;
     this.health = health;
     this.loop = loop;
-    this.services = createServiceApi({
+    this.present = view;
+    this.serviceApi = createServiceApi({
       clock,
       logger,
       quotas: ctx.quotas,
@@ -111,8 +130,8 @@ export class ServiceScheduler {
       loop,
       view,
     });
-    this.deployments = createDeploymentApi({ clock, taskDefinitions, lookup, ownedTasks: owned, deployments, loop });
-    this.taskSets = createTaskSetApi({ clock, clusters, taskDefinitions, tags, lookup, ownedTasks: owned, taskSets, targets, loop });
+    this.deploymentApi = createDeploymentApi({ clock, taskDefinitions, lookup, ownedTasks: owned, deployments, loop });
+    this.taskSetApi = createTaskSetApi({ clock, clusters, taskDefinitions, tags, lookup, ownedTasks: owned, taskSets, targets, loop });
     this.unsubscribe = ctx.bus.subscribe("task.changed", (p) => loop.onTaskChanged(p));
   }
 
@@ -123,68 +142,68 @@ export class ServiceScheduler {
   // ---- Services -----------------------------------------------------------------------------
 
   createService(scope: Scope, input: CreateServiceRequest): Service {
-    return this.services.createService(scope, input);
+    return this.serviceApi.createService(scope, input);
   }
 
   updateService(scope: Scope, input: UpdateServiceRequest): Service {
-    return this.services.updateService(scope, input);
+    return this.serviceApi.updateService(scope, input);
   }
 
   deleteService(scope: Scope, clusterRef: string | undefined, serviceRef: string, force: boolean): Service {
-    return this.services.deleteService(scope, clusterRef, serviceRef, force);
+    return this.serviceApi.deleteService(scope, clusterRef, serviceRef, force);
   }
 
-  describeServices(...args: Parameters<ServiceApi["describeServices"]>) {
-    return this.services.describeServices(...args);
+  describeServices(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
+    return this.serviceApi.describeServices(scope, clusterRef, refs, includeTags);
   }
 
-  listServices(...args: Parameters<ServiceApi["listServices"]>) {
-    return this.services.listServices(...args);
+  listServices(scope: Scope, input: ListServicesInput) {
+    return this.serviceApi.listServices(scope, input);
   }
 
   /** Services whose Service Connect configuration uses the namespace (name or ARN). */
-  listServicesByNamespace(...args: Parameters<ServiceApi["listServicesByNamespace"]>) {
-    return this.services.listServicesByNamespace(...args);
+  listServicesByNamespace(scope: Scope, input: ListServicesByNamespaceInput) {
+    return this.serviceApi.listServicesByNamespace(scope, input);
   }
 
   // ---- Service deployments and revisions ----------------------------------------------------
 
-  listServiceDeployments(...args: Parameters<DeploymentApi["listServiceDeployments"]>) {
-    return this.deployments.listServiceDeployments(...args);
+  listServiceDeployments(scope: Scope, input: ListServiceDeploymentsInput): { serviceDeployments: ServiceDeploymentBrief[]; nextToken?: string } {
+    return this.deploymentApi.listServiceDeployments(scope, input);
   }
 
-  describeServiceDeployments(...args: Parameters<DeploymentApi["describeServiceDeployments"]>) {
-    return this.deployments.describeServiceDeployments(...args);
+  describeServiceDeployments(scope: Scope, arns: string[]): { serviceDeployments: ServiceDeployment[]; failures: Failure[] } {
+    return this.deploymentApi.describeServiceDeployments(scope, arns);
   }
 
-  describeServiceRevisions(...args: Parameters<DeploymentApi["describeServiceRevisions"]>) {
-    return this.deployments.describeServiceRevisions(...args);
+  describeServiceRevisions(scope: Scope, arns: string[]): { serviceRevisions: ServiceRevision[]; failures: Failure[] } {
+    return this.deploymentApi.describeServiceRevisions(scope, arns);
   }
 
-  stopServiceDeployment(...args: Parameters<DeploymentApi["stopServiceDeployment"]>) {
-    return this.deployments.stopServiceDeployment(...args);
+  stopServiceDeployment(scope: Scope, arn: string, stopType: "ABORT" | "ROLLBACK" = "ROLLBACK"): { serviceDeploymentArn: string } {
+    return this.deploymentApi.stopServiceDeployment(scope, arn, stopType);
   }
 
   // ---- Task sets (CODE_DEPLOY and EXTERNAL) -------------------------------------------------
 
-  createTaskSet(...args: Parameters<TaskSetApi["createTaskSet"]>) {
-    return this.taskSets.createTaskSet(...args);
+  createTaskSet(scope: Scope, input: CreateTaskSetInput) {
+    return this.taskSetApi.createTaskSet(scope, input);
   }
 
-  updateTaskSet(...args: Parameters<TaskSetApi["updateTaskSet"]>) {
-    return this.taskSets.updateTaskSet(...args);
+  updateTaskSet(scope: Scope, input: UpdateTaskSetInput) {
+    return this.taskSetApi.updateTaskSet(scope, input);
   }
 
-  deleteTaskSet(...args: Parameters<TaskSetApi["deleteTaskSet"]>) {
-    return this.taskSets.deleteTaskSet(...args);
+  deleteTaskSet(scope: Scope, input: DeleteTaskSetInput) {
+    return this.taskSetApi.deleteTaskSet(scope, input);
   }
 
-  describeTaskSets(...args: Parameters<TaskSetApi["describeTaskSets"]>) {
-    return this.taskSets.describeTaskSets(...args);
+  describeTaskSets(scope: Scope, input: DescribeTaskSetsInput) {
+    return this.taskSetApi.describeTaskSets(scope, input);
   }
 
-  updateServicePrimaryTaskSet(...args: Parameters<TaskSetApi["updateServicePrimaryTaskSet"]>) {
-    return this.taskSets.updateServicePrimaryTaskSet(...args);
+  updateServicePrimaryTaskSet(scope: Scope, input: UpdateServicePrimaryTaskSetInput) {
+    return this.taskSetApi.updateServicePrimaryTaskSet(scope, input);
   }
 
   // ---- Lifetime -----------------------------------------------------------------------------
@@ -214,11 +233,6 @@ export class ServiceScheduler {
 
   /** The service as DescribeServices shows it, with live counts. */
   view(record: ServiceRecord, includeTags: boolean): Service {
-    const tags = includeTags ? this.deps.tags.get(record.service.serviceArn!, internalOf(record).scope) : undefined;
-    return serviceView(record, ownedTasks(this.deps.ctx.store, record), tags);
+    return this.present(record, includeTags);
   }
 }
-
-type ServiceApi = ReturnType<typeof createServiceApi>;
-type DeploymentApi = ReturnType<typeof createDeploymentApi>;
-type TaskSetApi = ReturnType<typeof createTaskSetApi>;

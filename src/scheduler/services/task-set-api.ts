@@ -19,7 +19,7 @@ import { taskSetDesired } from "./views.js";
 
 const MAX_TASK_SETS = 5;
 
-type CreateTaskSetInput = ConfigSource & {
+export type CreateTaskSetInput = ConfigSource & {
   service: string;
   cluster: string;
   externalId?: string;
@@ -27,6 +27,20 @@ type CreateTaskSetInput = ConfigSource & {
   clientToken?: string;
   tags?: Tag[];
 };
+
+/** Names one task set of a service by ARN or id. */
+interface TaskSetRef {
+  cluster: string;
+  service: string;
+  taskSet: string;
+}
+
+export type UpdateTaskSetInput = TaskSetRef & { scale: { value?: number; unit?: string } };
+export type DeleteTaskSetInput = TaskSetRef & { force?: boolean };
+export type DescribeTaskSetsInput = { cluster: string; service: string; taskSets?: string[]; include?: string[] };
+export type UpdateServicePrimaryTaskSetInput = { cluster: string; service: string; primaryTaskSet: string };
+
+export type TaskSetApi = ReturnType<typeof createTaskSetApi>;
 
 /** CreateTaskSet, UpdateTaskSet, DeleteTaskSet, DescribeTaskSets and UpdateServicePrimaryTaskSet. */
 export function createTaskSetApi(deps: {
@@ -73,7 +87,7 @@ export function createTaskSetApi(deps: {
     return changed(record, ts);
   }
 
-  function updateTaskSet(scope: Scope, input: { cluster: string; service: string; taskSet: string; scale: { value?: number; unit?: string } }) {
+  function updateTaskSet(scope: Scope, input: UpdateTaskSetInput) {
     const { record, ts } = lookup.requireTaskSet(scope, input.cluster, input.service, input.taskSet);
     ts.scale = { value: input.scale.value ?? ts.scale.value, unit: "PERCENT" };
     ts.updatedAt = clock.now();
@@ -81,7 +95,7 @@ export function createTaskSetApi(deps: {
     return changed(record, ts);
   }
 
-  function deleteTaskSet(scope: Scope, input: { cluster: string; service: string; taskSet: string; force?: boolean }) {
+  function deleteTaskSet(scope: Scope, input: DeleteTaskSetInput) {
     const { record, ts } = lookup.requireTaskSet(scope, input.cluster, input.service, input.taskSet);
     const live = startedBy(deps.ownedTasks(record), ts.id).filter((t) => t.task.lastStatus !== "STOPPED");
     if (!input.force && ((ts.scale.value > 0 && taskSetDesired(record, ts) > 0) || live.length > 0)) {
@@ -93,7 +107,7 @@ export function createTaskSetApi(deps: {
     return changed(record, ts);
   }
 
-  function describeTaskSets(scope: Scope, input: { cluster: string; service: string; taskSets?: string[]; include?: string[] }) {
+  function describeTaskSets(scope: Scope, input: DescribeTaskSetsInput) {
     const record = lookup.require(scope, input.cluster, input.service);
     const all = internalOf(record).taskSets;
     const withTags = input.include?.includes("TAGS") ?? false;
@@ -108,7 +122,7 @@ export function createTaskSetApi(deps: {
     return { taskSets: taskSets.viewsOf(record, found, withTags), failures };
   }
 
-  function updateServicePrimaryTaskSet(scope: Scope, input: { cluster: string; service: string; primaryTaskSet: string }) {
+  function updateServicePrimaryTaskSet(scope: Scope, input: UpdateServicePrimaryTaskSetInput) {
     const { record, ts } = lookup.requireTaskSet(scope, input.cluster, input.service, input.primaryTaskSet);
     if (ts.status === "DRAINING") throw new InvalidParameterException(Messages.taskSetNotFound);
     const now = clock.now();
