@@ -107,10 +107,10 @@ export function serviceView(record: ServiceRecord, tasks: TaskRecord[], tags?: T
     return deploymentView(d, d.status === "PRIMARY" ? desired : mine.filter(isLive).length, countTasks(mine));
   });
   const taskSets = internal.taskSets.map((ts) => taskSetView(record, ts, tasks, false));
-  return storedServiceView(record, { counts: countTasks(tasks), deployments, taskSets, ...(tags ? { tags } : {}) });
+  return assembleServiceView(record, { counts: countTasks(tasks), deployments, taskSets, ...(tags ? { tags } : {}) });
 }
 
-function storedServiceView(
+function assembleServiceView(
   record: ServiceRecord,
   parts: { counts: Counts; deployments: Deployment[]; taskSets: TaskSet[]; tags?: Task["tags"] },
 ): Service {
