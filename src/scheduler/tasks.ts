@@ -95,7 +95,7 @@ export class TaskScheduler {
         networkConfiguration: input.networkConfiguration,
         startedBy: input.startedBy,
         group: input.group,
-        tags: this.launchTags(scope, def, input),
+        tags: this.launchTags(scope, def, input, cluster.clusterName!),
         enableExecuteCommand: input.enableExecuteCommand,
       },
       opts,
@@ -317,12 +317,16 @@ export class TaskScheduler {
     this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName));
   }
 
-  private launchTags(scope: Scope, def: TaskDefinition, input: RunTaskRequest): Tag[] {
+  /** The caller's tags, the definition's when propagated, and ECS's managed tags when asked for. */
+  private launchTags(scope: Scope, def: TaskDefinition, input: RunTaskRequest, clusterName: string): Tag[] {
     const own = input.tags ?? [];
     if (own.length) this.tags.validate(scope, own);
-    if (input.propagateTags !== "TASK_DEFINITION") return own;
-    const inherited = this.tags.get(def.taskDefinitionArn!, scope).filter((t) => !own.some((o) => o.key === t.key));
-    return [...inherited, ...own];
+    const inherited =
+      input.propagateTags === "TASK_DEFINITION"
+        ? this.tags.get(def.taskDefinitionArn!, scope).filter((t) => !own.some((o) => o.key === t.key))
+        : [];
+    const managed = input.enableECSManagedTags ? [{ key: "aws:ecs:clusterName", value: clusterName }] : [];
+    return [...inherited, ...own, ...managed];
   }
 
   private replayClientToken(state: RegionState, input: RunTaskRequest) {

@@ -190,6 +190,12 @@ describe("RunTask", () => {
     const described = (await ok(sim, "DescribeTasks", { cluster: "c", tasks: [t.taskArn], include: ["TAGS"] })).tasks[0];
     expect(described.tags).toEqual([{ key: "team", value: "data" }, { key: "run", value: "1" }]);
   });
+
+  it("adds ECS managed tags when asked", async () => {
+    const t = (await run({ enableECSManagedTags: true })).tasks[0];
+    const described = (await ok(sim, "DescribeTasks", { cluster: "c", tasks: [t.taskArn], include: ["TAGS"] })).tasks[0];
+    expect(described.tags).toEqual([{ key: "aws:ecs:clusterName", value: "c" }]);
+  });
 });
 
 describe("StopTask, essential exits and retention", () => {
