@@ -81,6 +81,25 @@ describe("API throttling through the wire", () => {
   });
 });
 
+describe("changing limits at run time", () => {
+  it("PUT /_sim/quotas resizes a bucket at once", async () => {
+    sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    const put = await sim.simulator.app.inject({
+      method: "PUT",
+      url: "/_sim/quotas",
+      payload: { buckets: { "cluster-resource-read": { burst: 10, sustained: 2 } } },
+    });
+    expect(put.statusCode).toBe(200);
+    let accepted = 0;
+    for (let i = 0; i < 15; i++) if ((await call(sim, "DescribeTasks", { tasks: ["x"] })).status === 200) accepted++;
+    expect(accepted).toBe(10);
+    await sim.advanceClock(1000);
+    expect((await call(sim, "DescribeTasks", { tasks: ["x"] })).status).toBe(200);
+    expect((await call(sim, "DescribeTasks", { tasks: ["x"] })).status).toBe(200);
+    expect((await call(sim, "DescribeTasks", { tasks: ["x"] })).status).toBe(400);
+  });
+});
+
 describe("chaos knobs through the wire", () => {
   it("inject ThrottlingException (400) and ServerException (500) per operation, seeded", async () => {
     sim = await virtualSim({
