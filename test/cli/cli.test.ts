@@ -59,6 +59,10 @@ describe.skipIf(!existsSync(CLI))("ecs-sim CLI", () => {
     expect(line).toContain("region eu-west-1");
     sim.child.kill("SIGINT");
     expect(await sim.exited).toBe(0);
+    // logFormat json (from the file): every log line is a JSON object.
+    const logLines = sim.output().stderr.trim().split("\n");
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const l of logLines) expect(JSON.parse(l)).toMatchObject({ level: expect.any(String), msg: expect.any(String) });
   });
 
   it("exits 2 with a clear message on a bad flag value or an unknown flag", async () => {
