@@ -62,8 +62,8 @@ export class Simulator {
   readonly spot: SpotInterruptions;
   /** Fargate capacity shortages: `capacity.set({FARGATE_SPOT: {...}})` (issue 5). */
   readonly capacity: CapacityShortages;
-  private runtime!: TaskRuntime;
-  private lifecycle!: TaskLifecycle;
+  private readonly runtime: TaskRuntime;
+  private readonly lifecycle: TaskLifecycle;
   /** The service scheduler (issue 6); also reachable as `domain.services`. */
   readonly services: ServiceScheduler;
   /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
@@ -150,27 +150,30 @@ export class Simulator {
           handle: (operation, input, req) => handleLogsOperation(operation, input, this.logs, req.scope),
         },
       ],
-      admin: (app) => {
-        if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
-        registerEventRoutes(app, this.events);
-        registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
-        registerSpotAdminRoutes(app, this.spot);
-        registerCapacityAdminRoutes(app, this.capacity);
-        app.get("/_sim/load-balancers", async () => {
-          await this.loadBalancers?.ready();
-          return { enabled: this.loadBalancers !== undefined, loadBalancers: this.loadBalancers?.list() ?? [] };
-        });
-        registerCoreAdminRoutes(app, {
-          version: VERSION,
-          runtime: this.runtime.kind,
-          clock: this.ctx.clock,
-          seed: this.seed,
-          timing: config.timing,
-          reset: () => this.reset(),
-          state: () => this.state(),
-          ...(this.ctx.clock instanceof VirtualClock ? { advance: (ms: number) => this.advanceClock(ms) } : {}),
-        });
-      },
+      admin: (app) => this.registerAdminRoutes(app, quotas),
+    });
+  }
+
+  /** Every /_sim route: limits, events, logs, spot, capacity, load balancers, then the core ones. */
+  private registerAdminRoutes(app: FastifyInstance, quotas: QuotaGate): void {
+    if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
+    registerEventRoutes(app, this.events);
+    registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
+    registerSpotAdminRoutes(app, this.spot);
+    registerCapacityAdminRoutes(app, this.capacity);
+    app.get("/_sim/load-balancers", async () => {
+      await this.loadBalancers?.ready();
+      return { enabled: this.loadBalancers !== undefined, loadBalancers: this.loadBalancers?.list() ?? [] };
+    });
+    registerCoreAdminRoutes(app, {
+      version: VERSION,
+      runtime: this.runtime.kind,
+      clock: this.ctx.clock,
+      seed: this.seed,
+      timing: this.config.timing,
+      reset: () => this.reset(),
+      state: () => this.state(),
+      ...(this.ctx.clock instanceof VirtualClock ? { advance: (ms: number) => this.advanceClock(ms) } : {}),
     });
   }
 
