@@ -114,6 +114,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     const app = [
       "set -e",
       'echo "task=$(wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task")"',
+      'echo "v3=$(wget -qO- "$ECS_CONTAINER_METADATA_URI/task")"',
       'echo "creds=$(wget -qO- "$AWS_CONTAINER_CREDENTIALS_FULL_URI")"',
       // Code in the task reaches the simulator's ECS API through AWS_ENDPOINT_URL.
       'echo "api=$(wget -qO- --header "X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters" --header "Content-Type: application/x-amz-json-1.1" --post-data "{}" "$AWS_ENDPOINT_URL")"',
@@ -142,6 +143,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     const lines = await logLines("e2e", "app", arn);
     const meta = JSON.parse(lines.find((l) => l.startsWith("task="))!.slice(5));
     expect(meta.TaskARN).toBe(arn);
+    expect(JSON.parse(lines.find((l) => l.startsWith("v3="))!.slice(3)).TaskARN).toBe(arn);
     expect(meta.Family).toBe(described.taskDefinitionArn!.split("/")[1]!.split(":")[0]);
     const creds = JSON.parse(lines.find((l) => l.startsWith("creds="))!.slice(6));
     expect(Object.keys(creds).sort()).toEqual(["AccessKeyId", "Expiration", "RoleArn", "SecretAccessKey", "Token"]);
@@ -263,6 +265,35 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     expect(task.stopCode).toBe("TaskFailedToStart");
     expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(task.containers![0]!.exitCode).toBeUndefined();
+  }, 90_000);
+
+  it("with docker.keepContainers, a stopped task's containers stay for debugging", async () => {
+    const keeping = await startSimulator({ runtime: "docker", quotas: { profile: "unlimited" }, docker: { keepContainers: true } });
+    const docker = createDockerClient();
+    const kept = async (arn: string) =>
+      (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`ecs-sim.task-arn=${arn}`] }) })).filter(
+        (c) => c.Labels["ecs-sim.role"] === "container",
+      );
+    let arn = "";
+    try {
+      const k = ecsClient(keeping.endpoint);
+      const td = await k.send(
+        new RegisterTaskDefinitionCommand({ family: "keep", networkMode: "bridge", containerDefinitions: [{ name: "app", image: TEST_IMAGE, memory: 64, command: ["true"] }] }),
+      );
+      const stoppedTask = new Promise<void>((resolve) =>
+        keeping.simulator.ctx.bus.subscribe("task.changed", (e) => {
+          if (e.task.taskArn === arn && e.task.lastStatus === "STOPPED") resolve();
+        }),
+      );
+      arn = (await k.send(new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: "EC2" }))).tasks![0]!.taskArn!;
+      await stoppedTask;
+      k.destroy();
+      await keeping.close();
+      expect((await kept(arn)).length).toBe(1);
+    } finally {
+      await keeping.close().catch(() => undefined);
+      for (const c of await kept(arn)) await docker.getContainer(c.Id).remove({ force: true });
+    }
   }, 90_000);
 
   it("leaves no labelled container or network behind after close()", async () => {

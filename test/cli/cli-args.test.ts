@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseCli } from "../../src/cli-args.js";
+import { parseConfig } from "../../src/config.js";
+
+describe("CLI flags and ECS_SIM_* variables", () => {
+  it("map every documented flag onto the config, flags winning over the environment", () => {
+    const { config } = parseCli(
+      [
+        "--host", "0.0.0.0", "--port", "4600", "--runtime", "simulated", "--seed", "9", "--timing", "realistic",
+        "--clock", "virtual", "--account-id", "123456789012", "--region", "eu-west-1", "--log-level", "warn",
+        "--log-format", "json", "--stopped-task-retention-ms", "60000", "--quota-profile", "established",
+      ],
+      { ECS_SIM_PORT: "9999", ECS_SIM_REGION: "us-west-2" },
+    );
+    expect(parseConfig(config)).toMatchObject({
+      host: "0.0.0.0",
+      port: 4600,
+      runtime: "simulated",
+      seed: 9,
+      timing: "realistic",
+      clock: "virtual",
+      accountId: "123456789012",
+      region: "eu-west-1",
+      logLevel: "warn",
+      logFormat: "json",
+      stoppedTaskRetentionMs: 60000,
+      quotas: { profile: "established" },
+    });
+  });
+
+  it("reads ECS_SIM_* variables when no flag is given", () => {
+    const { config } = parseCli([], { ECS_SIM_STOPPED_TASK_RETENTION_MS: "5000", ECS_SIM_QUOTA_PROFILE: "unlimited", ECS_SIM_CLOCK: "virtual" });
+    expect(parseConfig(config)).toMatchObject({ stoppedTaskRetentionMs: 5000, clock: "virtual", quotas: { profile: "unlimited" } });
+  });
+});
