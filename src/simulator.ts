@@ -103,7 +103,7 @@ export class Simulator {
       logger,
       random: random.fork("spot"),
       config: parseSpotConfig(config.spot),
-      stopTask: (taskArn, reason) => this.domain.tasks.stopBySystem(taskArn, "SpotInterruption", reason),
+      stopTask: (taskArn, reason, killBy) => this.domain.tasks.stopBySystem(taskArn, "SpotInterruption", reason, { killBy }),
     });
 
     this.logs = new LogStore(clock);
@@ -111,7 +111,7 @@ export class Simulator {
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
     this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e));
-    this.lifecycle = new TaskLifecycle(this.ctx, this.spot.guardRuntime(this.runtime), TIMING_PROFILES[config.timing]);
+    this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing]);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {

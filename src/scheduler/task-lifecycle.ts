@@ -27,6 +27,8 @@ interface Driver {
   exited: Set<string>;
   onAllExited?: () => void;
   expiry?: TimerHandle;
+  /** Latest time SIGKILL may come (a spot warning's end), whatever the containers' stopTimeout. */
+  killBy?: number;
 }
 
 /**
@@ -55,9 +57,15 @@ export class TaskLifecycle {
   /**
    * Records the stop request (desiredStatus STOPPED) and starts the stop flow once. `signalAtOnce`
    * skips the RUNNING dwell and the DEACTIVATING delay, so SIGTERM goes out with the stop event
-   * (Fargate Spot delivers the interruption event and SIGTERM together).
+   * (Fargate Spot delivers the interruption event and SIGTERM together); `killBy` brings SIGKILL
+   * forward to that time when the containers' stopTimeout would come later (the warning's end).
    */
-  requestStop(taskArn: string, stopCode: TaskStopCode, reason: string, opts: { signalAtOnce?: boolean } = {}): void {
+  requestStop(
+    taskArn: string,
+    stopCode: TaskStopCode,
+    reason: string,
+    opts: { signalAtOnce?: boolean; killBy?: number } = {},
+  ): void {
     const d = this.drivers.get(taskArn);
     if (!d) return;
     const task = d.record.task;
@@ -66,6 +74,7 @@ export class TaskLifecycle {
     task.stopCode = stopCode;
     task.stoppedReason = reason;
     task.stoppingAt = this.now();
+    if (opts.killBy !== undefined) d.killBy = opts.killBy;
     this.bump(d);
     d.stopping = this.runStop(d, opts.signalAtOnce ?? false).catch((err) => this.crash(d, err));
   }
@@ -145,9 +154,10 @@ export class TaskLifecycle {
     if (d.record.containersStarted) {
       this.transition(d, "STOPPING");
       const allExited = this.allExited(d);
+      const untilKill = d.killBy === undefined ? Infinity : Math.max(0, d.killBy - this.ctx.clock.now());
       await this.runtime.stop(task.taskArn!, {
         signal: "SIGTERM",
-        timeoutMs: (name) => (d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000,
+        timeoutMs: (name) => Math.min((d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000, untilKill),
       });
       await allExited;
       task.executionStoppedAt = this.now();

@@ -168,9 +168,14 @@ export class TaskScheduler {
   }
 
   /** Stops a task on behalf of the simulator (service scale-in, spot interruption). */
-  stopBySystem(taskArn: string, stopCode: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice", reason: string): void {
+  stopBySystem(
+    taskArn: string,
+    stopCode: "ServiceSchedulerInitiated" | "SpotInterruption" | "TerminationNotice",
+    reason: string,
+    opts: { killBy?: number } = {},
+  ): void {
     const spot = stopCode === "SpotInterruption" || stopCode === "TerminationNotice";
-    this.lifecycle.requestStop(taskArn, stopCode, reason, { signalAtOnce: spot });
+    this.lifecycle.requestStop(taskArn, stopCode, reason, { signalAtOnce: spot, ...opts });
   }
 
   describeTasks(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {

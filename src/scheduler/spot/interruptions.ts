@@ -3,7 +3,6 @@ import type { DomainEvents, EventBus } from "../../core/events.js";
 import type { Logger } from "../../core/logger.js";
 import type { SeededRandom } from "../../core/random.js";
 import { Messages } from "../../errors/messages.js";
-import type { StopRequest, TaskRuntime } from "../../runtime/types.js";
 import type { Store } from "../../state/store.js";
 import {
   meanIntervalMs,
@@ -35,7 +34,8 @@ export interface SpotInterruptionsDeps {
   random: SeededRandom;
   config: SpotConfig;
   /** Runs the task stop flow with stopCode SpotInterruption and the given reason. */
-  stopTask(taskArn: string, reason: string): void;
+  /** Stops the task now; SIGKILL comes by `killBy` at the latest (the warning's end). */
+  stopTask(taskArn: string, reason: string, killBy: number): void;
 }
 
 export interface InterruptionRecord {
@@ -99,8 +99,6 @@ export class SpotInterruptions {
   private readonly delays: SeededRandom;
   private readonly picks: SeededRandom;
   private readonly timers = new Map<string, { handle: TimerHandle; account: string; region: string; atMs: number }>();
-  /** Kill deadlines of interrupted tasks still stopping, by task ARN. */
-  private readonly deadlines = new Map<string, number>();
   private readonly log: InterruptionRecord[] = [];
   private total = 0;
   private readonly unsubscribe: () => void;
@@ -169,19 +167,10 @@ export class SpotInterruptions {
     return this.view();
   }
 
-  /**
-   * Wraps the runtime the task lifecycle drives so that an interrupted task's containers get
-   * SIGKILL no later than the end of the warning, even with a longer stopTimeout.
-   */
-  guardRuntime(inner: TaskRuntime): TaskRuntime {
-    return withWarningDeadline(inner, this.deps.clock, (arn) => this.deadlines.get(arn));
-  }
-
   /** Back to the configured settings, with no pending timers and no history (POST /_sim/reset). */
   reset(): void {
     for (const t of this.timers.values()) this.deps.clock.clearTimeout(t.handle);
     this.timers.clear();
-    this.deadlines.clear();
     this.log.length = 0;
     this.total = 0;
     this.warningMs = this.deps.config.warningMs;
@@ -201,7 +190,6 @@ export class SpotInterruptions {
     if (!arn) return;
     if (task.lastStatus === "STOPPED") {
       this.cancel(arn);
-      this.deadlines.delete(arn);
       return;
     }
     if (task.desiredStatus === "STOPPED") {
@@ -267,11 +255,9 @@ export class SpotInterruptions {
       warningAtMs: now,
       deadlineMs: now + this.warningMs,
     };
-    // Set before the stop starts: the runtime is asked to signal only after DEACTIVATING.
-    this.deadlines.set(arn, record.deadlineMs);
     this.remember(record);
     this.deps.logger.info(`spot interruption (${cause}) of task ${record.taskId}`, { cluster: record.cluster, warningMs: this.warningMs });
-    this.deps.stopTask(arn, Messages.spotInterrupted);
+    this.deps.stopTask(arn, Messages.spotInterrupted, record.deadlineMs);
     return structuredClone(record);
   }
 
@@ -281,25 +267,4 @@ export class SpotInterruptions {
     const max = this.deps.config.historySize;
     if (this.log.length > max) this.log.splice(0, this.log.length - max);
   }
-}
-
-/**
- * The runtime as the task lifecycle sees it: unchanged (every member is the runtime's own, so
- * this keeps working whatever a runtime adds), except that stopping an interrupted task caps
- * every container's SIGTERM-to-SIGKILL time at what is left of the warning.
- */
-function withWarningDeadline(inner: TaskRuntime, clock: Clock, deadlineOf: (taskArn: string) => number | undefined): TaskRuntime {
-  const stop = (taskArn: string, request: StopRequest): Promise<void> => {
-    const deadline = deadlineOf(taskArn);
-    if (deadline === undefined) return inner.stop(taskArn, request);
-    const left = Math.max(0, deadline - clock.now());
-    return inner.stop(taskArn, { ...request, timeoutMs: (name) => Math.min(request.timeoutMs(name), left) });
-  };
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === "stop") return stop;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
