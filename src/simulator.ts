@@ -58,13 +58,13 @@ export class Simulator {
   readonly app: FastifyInstance;
   readonly seed: number;
   readonly events: EventHub;
-  /** Fargate Spot interruptions: `spot.interrupt(selection)`, history, rate (issue 5). */
+  /** Fargate Spot interruptions: `spot.interrupt(selection)`, history, rate. */
   readonly spot: SpotInterruptions;
-  /** Fargate capacity shortages: `capacity.set({FARGATE_SPOT: {...}})` (issue 5). */
+  /** Fargate capacity shortages: `capacity.set({FARGATE_SPOT: {...}})`. */
   readonly capacity: CapacityShortages;
   private readonly runtime: TaskRuntime;
   private readonly lifecycle: TaskLifecycle;
-  /** The service scheduler (issue 6); also reachable as `domain.services`. */
+  /** The service scheduler; also reachable as `domain.services`. */
   readonly services: ServiceScheduler;
   /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
   readonly loadBalancers?: LocalLoadBalancers;

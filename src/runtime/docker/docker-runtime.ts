@@ -1,5 +1,5 @@
 /**
- * TaskRuntime on a real Docker engine (GitHub issue 3). The scheduler drives the lifecycle;
+ * TaskRuntime on a real Docker engine. The scheduler drives the lifecycle;
  * this class turns a RuntimeTaskSpec into containers and reports what Docker says happened to
  * them, learned from one label-filtered event stream.
  *

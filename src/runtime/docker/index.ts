@@ -1,4 +1,4 @@
-/** The Docker runtime's public surface (GitHub issue 3). */
+/** The Docker runtime's public surface. */
 export { DockerRuntime, type DockerRuntimeOptions } from "./docker-runtime.js";
 export { dockerAvailable, createDockerClient } from "./client.js";
 export { DockerConfigSchema, parseDockerConfig, DEFAULT_IMAGE_REWRITES, type DockerConfig, type DockerConfigInput } from "./config.js";
