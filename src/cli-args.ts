@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { readConfigFile, type SimConfigInput } from "./config.js";
+import { readScenarioFile } from "./scenario/parse.js";
+import type { Scenario } from "./scenario/schema.js";
 
 /**
  * Flags, ECS_SIM_* variables and the JSON config file, merged into one config input:
@@ -38,6 +40,7 @@ Options (each also ECS_SIM_<NAME> in the environment, and a key of the config fi
   --log-format <fmt>       text | json (default text)
   --stopped-task-retention-ms <n>  how long STOPPED tasks stay describable (default 3600000)
   --config <file>          JSON config file
+  --scenario <file>        a scenario (YAML or JSON) to build and run: world, timeline, settings
   -h, --help               this help
   -v, --version            print the version
 `;
@@ -46,11 +49,13 @@ export interface CliParse {
   help: boolean;
   version: boolean;
   config: SimConfigInput;
+  scenario?: Scenario;
 }
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
     config: { type: "string" },
+    scenario: { type: "string" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean", short: "v" },
   };
@@ -59,6 +64,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
 
   const configPath = (values.config as string | undefined) ?? env.ECS_SIM_CONFIG;
   const merged: Record<string, unknown> = configPath ? readConfigFile(configPath) : {};
+  // A scenario's settings sit above the config file and below the environment and flags.
+  const scenarioPath = (values.scenario as string | undefined) ?? env.ECS_SIM_SCENARIO;
+  const scenario = scenarioPath ? readScenarioFile(scenarioPath) : undefined;
+  if (scenario) Object.assign(merged, scenario.config);
   for (const [flag, key] of Object.entries(FLAGS)) {
     const envName = `ECS_SIM_${flag.toUpperCase().replaceAll("-", "_")}`;
     const value = (values[flag] as string | undefined) ?? env[envName];
@@ -69,5 +78,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
       merged[key] = value;
     }
   }
-  return { help: values.help === true, version: values.version === true, config: merged as SimConfigInput };
+  return {
+    help: values.help === true,
+    version: values.version === true,
+    config: merged as SimConfigInput,
+    ...(scenario ? { scenario } : {}),
+  };
 }

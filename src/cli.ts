@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseCli, USAGE } from "./cli-args.js";
 import { ConfigError } from "./config.js";
+import { ScenarioError } from "./scenario/parse.js";
 import { Simulator } from "./simulator.js";
 import { VERSION } from "./version.js";
 
@@ -9,6 +10,11 @@ async function main(): Promise<void> {
   try {
     parsed = parseCli(process.argv.slice(2), process.env);
   } catch (err) {
+    // A scenario or config file error names the file, line and field: no usage text to bury it.
+    if (err instanceof ScenarioError || err instanceof ConfigError) {
+      process.stderr.write(`ecs-sim: ${err.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`ecs-sim: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
@@ -50,6 +56,15 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   const endpoint = await sim.listen();
+  if (parsed.scenario) {
+    try {
+      await sim.loadScenario(parsed.scenario);
+    } catch (err) {
+      process.stderr.write(`ecs-sim: ${(err as Error).message}\n`);
+      await sim.close();
+      process.exit(2);
+    }
+  }
   process.stdout.write(`ecs-sim ${VERSION} ready at ${endpoint} ${sim.readySummary()}\n`);
 }
 

@@ -39,6 +39,17 @@ import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
 import { VERSION } from "./version.js";
+import { ImageFaults } from "./scheduler/image-faults.js";
+import { registerScenarioRoutes } from "./api/admin/scenario.js";
+import { validationError } from "./api/validation.js";
+import { UnknownOperationException } from "./errors/aws-errors.js";
+import { Messages } from "./errors/messages.js";
+import type { OperationTable } from "./api/operation.js";
+import { ScenarioRun, type ScenarioView } from "./scenario/runner.js";
+import { ScenarioError } from "./scenario/parse.js";
+import type { Scenario } from "./scenario/schema.js";
+import { stableStringify } from "./core/stable-json.js";
+import type { Scope } from "./domain/scope.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -69,8 +80,14 @@ export class Simulator {
   /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
   readonly loadBalancers?: LocalLoadBalancers;
   private endpoint?: string;
+  /** Request ids of in-process calls have their own stream, so they never shift the API's. */
+  private readonly harnessIds;
 
   readonly logs: LogStore;
+  /** Images made unpullable by a test or a scenario step. */
+  readonly images = new ImageFaults();
+  private readonly operations: OperationTable;
+  private scenarioRun?: ScenarioRun;
 
   private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
     this.config = config;
@@ -83,6 +100,7 @@ export class Simulator {
       ...(opts.logWrite ? { write: opts.logWrite } : {}),
     });
     const random = new SeededRandom(this.seed);
+    this.harnessIds = random.fork("harness-requests");
     const bus = new EventBus();
     const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, { clock, random: random.fork("quotas"), bus });
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
@@ -111,7 +129,7 @@ export class Simulator {
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
     this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e));
-    this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing]);
+    this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing], this.images);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
@@ -142,8 +160,9 @@ export class Simulator {
       services: this.services,
     };
 
+    this.operations = buildOperationTable(this.domain, [serviceOperations(this.services)]);
     this.app = buildServer(this.ctx, {
-      operations: buildOperationTable(this.domain, [serviceOperations(this.services)]),
+      operations: this.operations,
       extraTargets: [
         {
           prefix: `${LOGS_TARGET_PREFIX}.`,
@@ -161,6 +180,11 @@ export class Simulator {
     registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
+    registerScenarioRoutes(app, {
+      load: (scenario) => this.loadScenario(scenario),
+      view: () => this.scenarioRun?.view(),
+      cancel: () => this.cancelScenario(),
+    });
     app.get("/_sim/load-balancers", async () => {
       await this.loadBalancers?.ready();
       return { enabled: this.loadBalancers !== undefined, loadBalancers: this.loadBalancers?.list() ?? [] };
@@ -215,8 +239,70 @@ export class Simulator {
     return this.ctx.clock.advance(ms);
   }
 
+  /**
+   * Builds a scenario's world and schedules its timeline from now on, replacing any scenario
+   * loaded before. Start-time settings (seed, clock, timing...) cannot change in a running
+   * simulator: a scenario whose `config` differs from the running one is refused.
+   */
+  async loadScenario(scenario: Scenario): Promise<ScenarioView> {
+    const merged = parseConfig({ ...this.config, ...scenario.config }) as Record<string, unknown>;
+    const running = this.config as Record<string, unknown>;
+    const differing = Object.keys(scenario.config).filter((k) => stableStringify(merged[k]) !== stableStringify(running[k]));
+    if (differing.length > 0) {
+      throw new ScenarioError(
+        `scenario "${scenario.name}" sets ${differing.join(", ")}, which only apply at start: start the simulator with --scenario (or startSimulator({ scenario })) to use them`,
+      );
+    }
+    this.cancelScenario();
+    this.scenarioRun = await ScenarioRun.start(
+      {
+        clock: this.ctx.clock,
+        logger: this.ctx.logger,
+        defaults: { account: this.config.accountId, region: this.config.region },
+        invoke: (operation, input, scope) => this.invoke(operation, input, scope),
+        interruptSpot: (selection) => this.spot.interrupt(selection),
+        setCapacityShortage: (patch) => this.capacity.set(patch),
+        putQuotas: (patch) => this.quotaEngine("change quotas").putQuotas(patch),
+        chaosRule: (operation) => (this.ctx.quotas instanceof LimitsEngine ? this.ctx.quotas.currentConfig().chaos[operation] : undefined),
+        blockImage: (image) => this.images.block(image),
+        unblockImage: (image) => this.images.unblock(image),
+      },
+      scenario,
+    );
+    return this.scenarioRun.view();
+  }
+
+  /** Stops the loaded scenario's timeline and ends the faults it still holds. */
+  cancelScenario(): void {
+    this.scenarioRun?.cancel();
+    this.scenarioRun = undefined;
+  }
+
+  get scenario(): ScenarioView | undefined {
+    return this.scenarioRun?.view();
+  }
+
+  /**
+   * Runs one ECS operation in-process with the API's own validation and handlers, as a harness
+   * does when it builds a world: no HTTP, and no rate tokens spent.
+   */
+  async invoke(operation: string, input: Record<string, unknown>, scope: Scope = { account: this.config.accountId, region: this.config.region }): Promise<unknown> {
+    const op = Object.hasOwn(this.operations, operation) ? this.operations[operation] : undefined;
+    if (!op) throw new UnknownOperationException(Messages.unknownOperation(operation));
+    const parsed = op.schema.safeParse(input);
+    if (!parsed.success) throw validationError(parsed.error, input);
+    return await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation });
+  }
+
+  private quotaEngine(what: string): LimitsEngine {
+    if (this.ctx.quotas instanceof LimitsEngine) return this.ctx.quotas;
+    throw new ScenarioError(`cannot ${what}: the unlimited quota profile enforces no limits`);
+  }
+
   /** Wipes every resource, reservation and timer: a clean simulator for the next test. */
   async reset(): Promise<void> {
+    this.cancelScenario();
+    this.images.clear();
     this.services.dispose();
     await this.loadBalancers?.closeAll();
     this.lifecycle.dispose();

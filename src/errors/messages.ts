@@ -21,6 +21,11 @@ export const Messages = {
   /** SIMULATOR */
   bodyTooLarge: (limit: number) => `Request body exceeds the maximum size of ${limit} bytes.`,
 
+  // Images
+  /** The agent's text when a registry answers that the image does not exist. */
+  imageNotFound: (ref: string) =>
+    `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ref}: not found`,
+
   // Clusters
   clusterNotFound: "Cluster not found.",
   /** SIMULATOR */

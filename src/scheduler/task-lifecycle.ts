@@ -1,4 +1,5 @@
 import type { Container, NetworkBinding, Task, TaskStopCode } from "@aws-sdk/client-ecs";
+import type { ImageFaults } from "./image-faults.js";
 import type { SimContext } from "../context.js";
 import type { TimerHandle } from "../core/clock.js";
 import type { Scope } from "../domain/scope.js";
@@ -45,6 +46,7 @@ export class TaskLifecycle {
     private readonly ctx: SimContext,
     private readonly runtime: TaskRuntime,
     private readonly timing: TimingProfile,
+    private readonly images?: ImageFaults,
   ) {}
 
   launch(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec): void {
@@ -112,6 +114,7 @@ export class TaskLifecycle {
     task.pullStartedAt = this.now();
     this.transition(d, "PENDING");
     try {
+      this.images?.check(d.spec);
       await this.runtime.prepare(d.spec);
       await this.wait(this.timing.pull);
       task.pullStoppedAt = this.now();
