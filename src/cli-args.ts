@@ -20,6 +20,7 @@ const FLAGS = {
   "log-format": "logFormat",
   "stopped-task-retention-ms": "stoppedTaskRetentionMs",
   "quota-profile": "quotaProfile",
+  record: "record",
 } as const;
 
 export const USAGE = `Usage: ecs-sim [options]
@@ -41,6 +42,9 @@ Options (each also ECS_SIM_<NAME> in the environment, and a key of the config fi
   --stopped-task-retention-ms <n>  how long STOPPED tasks stay describable (default 3600000)
   --config <file>          JSON config file
   --scenario <file>        a scenario (YAML or JSON) to build and run: world, timeline, settings
+  --record <file>          write every API call and its answer to a tape (JSON lines)
+
+Replay a tape:  ecs-sim replay <tape> [--against <url>]
   -h, --help               this help
   -v, --version            print the version
 `;

@@ -2,10 +2,13 @@
 import { parseCli, USAGE } from "./cli-args.js";
 import { ConfigError } from "./config.js";
 import { ScenarioError } from "./scenario/parse.js";
+import { formatReplay, replayTape, TapeError } from "./record/replay.js";
+import { parseArgs } from "node:util";
 import { Simulator } from "./simulator.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "replay") return replay(process.argv.slice(3));
   let parsed;
   try {
     parsed = parseCli(process.argv.slice(2), process.env);
@@ -66,6 +69,32 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`ecs-sim ${VERSION} ready at ${endpoint} ${sim.readySummary()}\n`);
+}
+
+/** `ecs-sim replay TAPE [--against URL]`: exit 0 when every answer matches, 1 at the first that differs. */
+async function replay(argv: string[]): Promise<void> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: { against: { type: "string" } }, allowPositionals: true, strict: true }));
+  } catch (err) {
+    process.stderr.write(`ecs-sim replay: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write("Usage: ecs-sim replay <tape> [--against <url>]\n");
+    process.exit(2);
+  }
+  try {
+    const result = await replayTape(positionals[0]!, values.against ? { against: values.against } : {});
+    process.stdout.write(`${formatReplay(result)}\n`);
+    process.exit(result.mismatch ? 1 : 0);
+  } catch (err) {
+    if (err instanceof TapeError || err instanceof ConfigError || err instanceof ScenarioError) {
+      process.stderr.write(`ecs-sim replay: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
 }
 
 main().catch((err) => {

@@ -72,6 +72,8 @@ export const ConfigSchema = z.object({
   services: z.record(z.unknown()).optional(),
   spot: z.record(z.unknown()).optional(),
   capacity: z.record(z.unknown()).optional(),
+  /** Write every API call and its answer to this file as JSON lines (a tape `ecs-sim replay` reads). */
+  record: z.string().min(1).optional(),
 });
 
 export type SimConfig = z.infer<typeof ConfigSchema>;

@@ -8,6 +8,7 @@ export { Messages } from "./errors/messages.js";
 export { parseScenario, ScenarioError } from "./scenario/parse.js";
 export type { Scenario } from "./scenario/schema.js";
 export type { ScenarioView } from "./scenario/runner.js";
+export { formatReplay, readTape, replayTape, type ReplayResult } from "./record/replay.js";
 
 export interface StartOptions extends SimConfigInput {
   /** A scenario to load once listening: a file path (YAML or JSON) or the document as an object. */

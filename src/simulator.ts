@@ -50,6 +50,7 @@ import { ScenarioError } from "./scenario/parse.js";
 import type { Scenario } from "./scenario/schema.js";
 import { stableStringify } from "./core/stable-json.js";
 import type { Scope } from "./domain/scope.js";
+import { TapeRecorder } from "./record/tape.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -88,6 +89,7 @@ export class Simulator {
   readonly images = new ImageFaults();
   private readonly operations: OperationTable;
   private scenarioRun?: ScenarioRun;
+  private readonly tape?: TapeRecorder;
 
   private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
     this.config = config;
@@ -161,8 +163,18 @@ export class Simulator {
     };
 
     this.operations = buildOperationTable(this.domain, [serviceOperations(this.services)]);
+    if (config.record) {
+      const { host: _host, port: _port, record: _record, ...recorded } = config;
+      this.tape = new TapeRecorder(
+        config.record,
+        { version: VERSION, seed: this.seed, runtime: runtimeKind, startedAt: clock.now(), config: recorded },
+        clock,
+        { account: config.accountId, region: config.region },
+      );
+    }
     this.app = buildServer(this.ctx, {
       operations: this.operations,
+      ...(this.tape ? { observer: this.tape } : {}),
       extraTargets: [
         {
           prefix: `${LOGS_TARGET_PREFIX}.`,
@@ -254,6 +266,7 @@ export class Simulator {
       );
     }
     this.cancelScenario();
+    this.tape?.scenario(scenario);
     this.scenarioRun = await ScenarioRun.start(
       {
         clock: this.ctx.clock,
@@ -339,6 +352,7 @@ export class Simulator {
     await this.app.close();
     await this.runtime.close();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
+    this.tape?.close();
   }
 
   /** The live task by ARN, for the Docker runtime's metadata endpoint. */

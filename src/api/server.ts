@@ -20,8 +20,30 @@ export interface ExtraTarget {
   handle(operation: string, input: unknown, req: RequestContext): unknown;
 }
 
+/**
+ * Sees every API call (POST /) and every admin change (a /_sim request other than GET and clock
+ * advances) from arrival to answer, e.g. to record a tape.
+ */
+export interface CallObserver {
+  /** A call arrived; what it returns comes back with the answer (arrival order, calls in flight). */
+  arrived(): unknown;
+  answered(arrival: unknown, call: ObservedCall): void;
+}
+
+export interface ObservedCall {
+  kind: "api" | "admin";
+  method: string;
+  url: string;
+  target: string;
+  authorization: string | undefined;
+  body: string;
+  status: number;
+  payload: string;
+}
+
 export interface ServerOptions {
   operations: OperationTable;
+  observer?: CallObserver;
   extraTargets?: ExtraTarget[];
   /** Registers the /_sim admin routes. */
   admin(app: FastifyInstance): void;
@@ -52,6 +74,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
     reply.header("x-amzn-RequestId", req.id);
   });
 
+  if (opts.observer) observeCalls(app, opts.observer);
   app.post("/", (req, reply) => dispatch(ctx, opts, req, reply));
 
   // One readable line per API call: the operation, the caller's scope and the outcome.
@@ -86,6 +109,37 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   });
 
   return app;
+}
+
+const ARRIVAL = Symbol("arrival");
+
+function observeCalls(app: FastifyInstance, observer: CallObserver): void {
+  const kindOf = (req: FastifyRequest): ObservedCall["kind"] | undefined => {
+    if (req.method === "POST" && req.url === "/") return "api";
+    // Clock advances are implied by the times of the calls; a scenario is recorded by the
+    // simulator itself, with the document it loaded.
+    const implied = req.url.startsWith("/_sim/clock/") || (req.method === "POST" && req.url === "/_sim/scenario");
+    if (req.method !== "GET" && req.url.startsWith("/_sim/") && !implied) return "admin";
+    return undefined;
+  };
+  app.addHook("onRequest", async (req) => {
+    if (kindOf(req)) (req as unknown as Record<symbol, unknown>)[ARRIVAL] = observer.arrived();
+  });
+  app.addHook("onSend", async (req, reply, payload) => {
+    const kind = kindOf(req);
+    if (!kind) return payload;
+    observer.answered((req as unknown as Record<symbol, unknown>)[ARRIVAL], {
+      kind,
+      method: req.method,
+      url: req.url,
+      target: String(req.headers["x-amz-target"] ?? ""),
+      authorization: req.headers.authorization,
+      body: typeof req.body === "string" ? req.body : req.body === undefined ? "" : JSON.stringify(req.body),
+      status: reply.statusCode,
+      payload: Buffer.isBuffer(payload) ? payload.toString("utf8") : typeof payload === "string" ? payload : "",
+    });
+    return payload;
+  });
 }
 
 async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {
