@@ -41,6 +41,7 @@ import { ConfigError } from "./config.js";
 import { VERSION } from "./version.js";
 import { ImageFaults } from "./scheduler/image-faults.js";
 import { registerScenarioRoutes } from "./api/admin/scenario.js";
+import { registerDashboardRoutes } from "./api/admin/ui.js";
 import { validationError } from "./api/validation.js";
 import { UnknownOperationException } from "./errors/aws-errors.js";
 import { Messages } from "./errors/messages.js";
@@ -192,6 +193,7 @@ export class Simulator {
     registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
+    registerDashboardRoutes(app);
     registerScenarioRoutes(app, {
       load: (scenario) => this.loadScenario(scenario),
       view: () => this.scenarioRun?.view(),
