@@ -216,3 +216,22 @@ describe("scenario validation", () => {
     expect(parsed.scenario?.name).toBe("cli");
   });
 });
+
+describe("the README's scenario example", () => {
+  it("is a valid scenario with the steps the table describes", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    const block = /### Scenario files[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const parsed = parseScenario(block!, "README");
+    expect(parsed.timeline.map((s) => Object.keys(s).find((k) => !["at", "for", "name"].includes(k)))).toEqual([
+      "interruptSpot",
+      "capacityShortage",
+      "throttle",
+      "quotas",
+      "unpullableImage",
+      "call",
+    ]);
+    expect(parsed.timeline[1]).toMatchObject({ at: 60_000, for: 300_000 });
+  });
+});
