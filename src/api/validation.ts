@@ -1,12 +1,16 @@
 import type { z } from "zod";
-import { InvalidParameterException } from "../errors/aws-errors.js";
+import { InvalidParameterException, type AwsError } from "../errors/aws-errors.js";
 
 /**
  * Turns the first zod issue into the AWS validation message format
  * ("1 validation error detected: Value ... at 'a.b' failed to satisfy constraint: ..."),
  * which names the member the way AWS does.
  */
-export function validationError(error: z.ZodError, input: unknown): InvalidParameterException {
+export function validationError<E extends AwsError = InvalidParameterException>(
+  error: z.ZodError,
+  input: unknown,
+  make: (message: string) => E = (message) => new InvalidParameterException(message) as unknown as E,
+): E {
   const issues = error.issues;
   const first = issues[0]!;
   const path = first.path.map((p) => (typeof p === "number" ? `${p + 1}.member` : p)).join(".");
@@ -14,9 +18,7 @@ export function validationError(error: z.ZodError, input: unknown): InvalidParam
   const constraint = describe(first);
   const count = issues.length;
   const shown = value === undefined || value === null ? "null" : `'${truncate(typeof value === "string" ? value : JSON.stringify(value))}'`;
-  return new InvalidParameterException(
-    `${count} validation error${count > 1 ? "s" : ""} detected: Value ${shown} at '${path || "body"}' failed to satisfy constraint: ${constraint}`,
-  );
+  return make(`${count} validation error${count > 1 ? "s" : ""} detected: Value ${shown} at '${path || "body"}' failed to satisfy constraint: ${constraint}`);
 }
 
 function describe(issue: z.ZodIssue): string {

@@ -1,4 +1,7 @@
 import type { Cluster, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
+import { AutoScalingState } from "../autoscaling/state.js";
+import type { MetricAlarm } from "../metrics/alarms.js";
+import { MetricsState } from "../metrics/store.js";
 
 /**
  * The one state store. Everything the simulator knows lives here, partitioned by account and
@@ -60,6 +63,10 @@ export class RegionState {
   readonly settings = new Map<string, Setting>();
   readonly defaultSettings = new Map<string, Setting>();
   readonly runTaskTokens = new Map<string, RunTaskTokenRecord>();
+  /** CloudWatch datapoints and alarms, and Application Auto Scaling's targets and policies. */
+  readonly metrics = new MetricsState();
+  readonly alarms = new Map<string, MetricAlarm>();
+  readonly autoscaling = new AutoScalingState();
 
   constructor(
     readonly account: string,
