@@ -84,6 +84,7 @@ export class Simulator {
   private endpoint?: string;
   /** Request ids of in-process calls have their own stream, so they never shift the API's. */
   private readonly harnessIds;
+  private readonly wallClock?: RealClock;
 
   readonly logs: LogStore;
   /** Images made unpullable by a test or a scenario step. */
@@ -105,7 +106,15 @@ export class Simulator {
     const random = new SeededRandom(this.seed);
     this.harnessIds = random.fork("harness-requests");
     const bus = new EventBus();
-    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, { clock, random: random.fork("quotas"), bus });
+    // Under the virtual clock, wall time also ends a registration's window, so a client that never
+    // advances the clock is still answered.
+    this.wallClock = clock.kind === "virtual" ? new RealClock() : undefined;
+    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, {
+      clock,
+      random: random.fork("quotas"),
+      bus,
+      ...(this.wallClock ? { wall: this.wallClock } : {}),
+    });
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
     bus.subscribe("limit.decision", (d) =>
       logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
@@ -351,10 +360,13 @@ export class Simulator {
     this.lifecycle.dispose();
     this.spot.close();
     this.events.close();
+    // Registrations in flight are answered now rather than holding up close().
+    this.ctx.quotas.reset();
     await this.app.close();
     await this.runtime.close();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.tape?.close();
+    this.wallClock?.clearAll();
   }
 
   /** The live task by ARN, for the Docker runtime's metadata endpoint. */

@@ -165,7 +165,8 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   ctx.quotas.admitApiCall(scope, name, req.id);
   const parsed = op.schema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, input);
-  return send(reply, op.handle(parsed.data, request));
+  // Awaited: some answers are due later than the call (a registration answers when it stops being in flight).
+  return send(reply, await op.handle(parsed.data, request));
 }
 
 function parseBody(body: unknown): Record<string, unknown> {
