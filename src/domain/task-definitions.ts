@@ -173,18 +173,24 @@ export class TaskDefinitionRegistry {
   }
 
   delete(scope: Scope, refs: string[]) {
-    if (refs.length > 10) throw new ClientException(Messages.deleteTaskDefinitionsLimit);
+    if (refs.length === 0) throw new InvalidParameterException(Messages.deleteTaskDefinitionsEmpty);
+    if (refs.length > 10) throw new InvalidParameterException(Messages.deleteTaskDefinitionsLimit);
     const taskDefinitions: TaskDefinition[] = [];
-    const failures: { arn: string; reason: string; detail?: string }[] = [];
+    // As on AWS, a failure names the reference as given and says why in `reason` alone.
+    const failures: { arn: string; reason: string }[] = [];
     for (const ref of refs) {
-      const found = /:\d+$/.test(ref) ? this.find(scope, ref) : undefined;
+      if (!/:\d+$/.test(ref)) {
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionInvalidId });
+        continue;
+      }
+      const found = this.find(scope, ref);
       if (!found) {
-        failures.push({ arn: ref, reason: "TASK_DEFINITION_NOT_FOUND", detail: Messages.unableToDescribeTaskDefinition });
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionMissing });
         continue;
       }
       const def = found.record.definition;
       if (def.status === "ACTIVE") {
-        failures.push({ arn: def.taskDefinitionArn!, reason: "TASK_DEFINITION_NOT_INACTIVE", detail: Messages.deleteNeedsInactive });
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionActive });
         continue;
       }
       def.status = "DELETE_IN_PROGRESS";

@@ -83,10 +83,14 @@ export const Messages = {
   /** SIMULATOR */
   invalidMemoryValue: (value: string) => `Invalid 'memory' setting for task: ${value}.`,
   deleteTaskDefinitionsLimit: "Size of TaskDefinition references list cannot exceed 10",
+  /** DeleteTaskDefinitions wording as moto reproduces AWS's (the reference has none of these). */
+  deleteTaskDefinitionsEmpty: "size of TaskDefinition references list must be greater than 0",
+  deleteTaskDefinitionInvalidId: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again.",
+  deleteTaskDefinitionMissing:
+    "The specified task definition does not exist. Specify a valid account, family, revision and try again.",
+  deleteTaskDefinitionActive: "The specified task definition is still in ACTIVE status. Please deregister the target and try again.",
   /** SIMULATOR */
   deregisterNeedsRevision: "A task definition revision must be specified (family:revision or the full ARN).",
-  /** SIMULATOR */
-  deleteNeedsInactive: "The specified task definition must be INACTIVE before it can be deleted.",
 
   // Tasks
   networkConfigurationRequired:

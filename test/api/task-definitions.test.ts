@@ -299,10 +299,24 @@ describe("revisions, lookup, listing, deregistration and deletion", () => {
   it("deregisters only with a revision and deletes at most 10, INACTIVE only", async () => {
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     expect((await call(sim, "DeregisterTaskDefinition", { taskDefinition: "web" })).body.__type).toBe("ClientException");
-    const active = await ok(sim, "DeleteTaskDefinitions", { taskDefinitions: ["web:1"] });
-    expect(active.failures).toHaveLength(1);
-    expect(active.taskDefinitions).toEqual([]);
     const many = await call(sim, "DeleteTaskDefinitions", { taskDefinitions: Array.from({ length: 11 }, (_, i) => `web:${i + 1}`) });
-    expect(many.body).toEqual({ __type: "ClientException", message: "Size of TaskDefinition references list cannot exceed 10" });
+    expect(many.body).toEqual({ __type: "InvalidParameterException", message: "Size of TaskDefinition references list cannot exceed 10" });
+    const none = await call(sim, "DeleteTaskDefinitions", { taskDefinitions: [] });
+    expect(none.body).toEqual({ __type: "InvalidParameterException", message: "size of TaskDefinition references list must be greater than 0" });
+  });
+
+  it("DeleteTaskDefinitions failures name the reference as given and say why in AWS's words", async () => {
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await ok(sim, "DeregisterTaskDefinition", { taskDefinition: "web:2" });
+    const arn2 = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:2";
+    const res = await ok(sim, "DeleteTaskDefinitions", { taskDefinitions: ["web:1", "web", "web:9", "nope:1", arn2] });
+    expect(res.failures).toEqual([
+      { arn: "web:1", reason: "The specified task definition is still in ACTIVE status. Please deregister the target and try again." },
+      { arn: "web", reason: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again." },
+      { arn: "web:9", reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again." },
+      { arn: "nope:1", reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again." },
+    ]);
+    expect(res.taskDefinitions.map((t: any) => [t.taskDefinitionArn, t.status])).toEqual([[arn2, "DELETE_IN_PROGRESS"]]);
   });
 });
