@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { registerCoreAdminRoutes } from "./api/admin/core.js";
 import { buildOperationTable, type Domain } from "./api/handlers/index.js";
 import { buildServer } from "./api/server.js";
+import { clusterFirst } from "./api/cluster-first.js";
 import { parseConfig, type SimConfig, type SimConfigInput } from "./config.js";
 import type { SimContext } from "./context.js";
 import { createClock, RealClock, VirtualClock, type Clock } from "./core/clock.js";
@@ -192,6 +193,7 @@ export class Simulator {
         },
       ],
       admin: (app) => this.registerAdminRoutes(app, quotas),
+      precheck: clusterFirst(clusters),
     });
   }
 
