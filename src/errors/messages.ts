@@ -78,10 +78,9 @@ export const Messages = {
   secretsNeedExecutionRole: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'",
   /** SIMULATOR (CloudFormation says "EphemeralStorage size should be at least 21"). */
   ephemeralStorageRange: "The ephemeral storage size must be between 21 and 200 GiB.",
-  /** SIMULATOR */
-  invalidCpuValue: (value: string) => `Invalid 'cpu' setting for task: ${value}.`,
-  /** SIMULATOR */
-  invalidMemoryValue: (value: string) => `Invalid 'memory' setting for task: ${value}.`,
+  invalidCpuValue: "Invalid 'cpu' setting for task.",
+  /** SIMULATOR: the memory twin of AWS's cpu wording. */
+  invalidMemoryValue: "Invalid 'memory' setting for task.",
   deleteTaskDefinitionsLimit: "Size of TaskDefinition references list cannot exceed 10",
   /** DeleteTaskDefinitions wording as moto reproduces AWS's (the reference has none of these). */
   deleteTaskDefinitionsEmpty: "size of TaskDefinition references list must be greater than 0",

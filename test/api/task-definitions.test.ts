@@ -126,6 +126,11 @@ describe("RegisterTaskDefinition", () => {
     }
   });
 
+  it("refuses a cpu or memory value it cannot read with AWS's documented wording", async () => {
+    expect(await clientError({ ...FARGATE_DEF, cpu: "lots" })).toEqual({ type: "ClientException", message: "Invalid 'cpu' setting for task." });
+    expect(await clientError({ ...FARGATE_DEF, memory: "lots" })).toEqual({ type: "ClientException", message: "Invalid 'memory' setting for task." });
+  });
+
   it("converts cpu and memory units to integer strings", async () => {
     const td = (await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "1 vCPU", memory: "2 GB" })).taskDefinition;
     expect([td.cpu, td.memory]).toEqual(["1024", "2048"]);
