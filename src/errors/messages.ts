@@ -161,10 +161,9 @@ export const Messages = {
   /** SIMULATOR */
   serviceNameInvalid:
     "Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",
-  /** SIMULATOR */
+  /** AWS's words (a client's comment quotes it); the trailing period is the simulator's, as for tasks. */
   servicesEmpty: "Services cannot be empty.",
-  /** SIMULATOR */
-  tooManyServices: "services can have at most 10 items.",
+  tooManyServices: "service names can have at most 10 items.",
   /** SIMULATOR */
   fargateDaemon: "The DAEMON scheduling strategy is not supported for tasks using the Fargate launch type.",
   /** SIMULATOR */

@@ -64,6 +64,11 @@ describe("an unknown cluster is reported before anything else about the request"
       message: "Tasks cannot be empty.",
     });
     expect((await call(sim, "StopTask", { cluster: "c" })).body.__type).toBe("InvalidParameterException");
+    const eleven = Array.from({ length: 11 }, (_, i) => `s${i}`);
+    expect((await call(sim, "DescribeServices", { cluster: "c", services: eleven })).body).toEqual({
+      __type: "InvalidParameterException",
+      message: "service names can have at most 10 items.",
+    });
   });
 });
 
