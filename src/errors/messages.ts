@@ -28,10 +28,9 @@ export const Messages = {
 
   // Clusters
   clusterNotFound: "Cluster not found.",
-  /** SIMULATOR */
+  /** AWS's words, as Terraform logs quote ClusterContains{Services,Tasks}Exception. */
   clusterContainsServices:
     "The Cluster cannot be deleted while Services are active.",
-  /** SIMULATOR */
   clusterContainsTasks: "The Cluster cannot be deleted while Tasks are active.",
   /** SIMULATOR */
   clusterNameInvalid:
