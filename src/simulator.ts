@@ -362,8 +362,6 @@ export class Simulator {
     this.lifecycle.dispose();
     this.spot.close();
     this.events.close();
-    // Registrations in flight are answered now rather than holding up close().
-    this.ctx.quotas.reset();
     await this.app.close();
     await this.runtime.close();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
