@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LimitDecision } from "../../src/core/events.js";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import type { SimConfigInput } from "../../src/config.js";
-import { ecsClient, FARGATE_DEF } from "../helpers/sim.js";
+import { call, ecsClient, FARGATE_DEF } from "../helpers/sim.js";
 
 /**
  * An accepted RegisterTaskDefinition is in flight for `quotas.registrationWindowMs` and answers when
@@ -120,5 +120,21 @@ describe("calls that overlap collide with AWS's exact error", () => {
     expect(hot.filter((r) => r.ok)).toEqual([{ ok: true, revision: 1 }]);
     for (const l of hot.filter((r) => !r.ok)) expect(l).toEqual({ ok: false, name: "ClientException", message: CONTENTION });
     expect(results[5]).toEqual({ ok: true, revision: 1 });
+  });
+
+  it("raw HTTP: the refusal is a 400 with AWS's error body, and the family is free once the first is answered", async () => {
+    const { sim } = await start({ clock: "virtual" }, 5000);
+    const accepted = decisions(sim, true, 1);
+    const first = call(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await accepted;
+    const second = await call(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    expect(second.status).toBe(400);
+    expect(second.headers["x-amzn-errortype"]).toBe("ClientException");
+    expect(second.body).toEqual({ __type: "ClientException", message: CONTENTION });
+    await sim.advanceClock(5000);
+    expect((await first).body.taskDefinition.revision).toBe(1);
+    const third = call(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await sim.advanceClock(5000);
+    expect((await third).body.taskDefinition.revision).toBe(2);
   });
 });
