@@ -55,10 +55,11 @@ export const ConfigSchema = z.object({
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   /**
-   * Whether DescribeTaskDefinition adds `enableFaultInjection: false` as AWS began to in 2025.
-   * Off by default: under Prefect's equality rules it makes every run re-register.
+   * Whether task definitions carry `enableFaultInjection: false` when registered without it, as
+   * AWS's have since 2025. On by default so that clients which compare a described definition
+   * with what they would register (Prefect's worker) show locally the re-registration they do on AWS.
    */
-  emitEnableFaultInjection: z.boolean().default(false),
+  emitEnableFaultInjection: z.boolean().default(true),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),

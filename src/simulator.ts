@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { registerCoreAdminRoutes } from "./api/admin/core.js";
 import { buildOperationTable, type Domain } from "./api/handlers/index.js";
 import { buildServer } from "./api/server.js";
+import { clusterFirst } from "./api/cluster-first.js";
 import { parseConfig, type SimConfig, type SimConfigInput } from "./config.js";
 import type { SimContext } from "./context.js";
 import { createClock, RealClock, VirtualClock, type Clock } from "./core/clock.js";
@@ -84,6 +85,7 @@ export class Simulator {
   private endpoint?: string;
   /** Request ids of in-process calls have their own stream, so they never shift the API's. */
   private readonly harnessIds;
+  private readonly wallClock?: RealClock;
 
   readonly logs: LogStore;
   /** Images made unpullable by a test or a scenario step. */
@@ -105,7 +107,15 @@ export class Simulator {
     const random = new SeededRandom(this.seed);
     this.harnessIds = random.fork("harness-requests");
     const bus = new EventBus();
-    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, { clock, random: random.fork("quotas"), bus });
+    // Under the virtual clock, wall time also ends a registration's window, so a client that never
+    // advances the clock is still answered.
+    this.wallClock = clock.kind === "virtual" ? new RealClock() : undefined;
+    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, {
+      clock,
+      random: random.fork("quotas"),
+      bus,
+      ...(this.wallClock ? { wall: this.wallClock } : {}),
+    });
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
     bus.subscribe("limit.decision", (d) =>
       logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
@@ -183,6 +193,7 @@ export class Simulator {
         },
       ],
       admin: (app) => this.registerAdminRoutes(app, quotas),
+      precheck: clusterFirst(clusters),
     });
   }
 
@@ -355,6 +366,7 @@ export class Simulator {
     await this.runtime.close();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.tape?.close();
+    this.wallClock?.clearAll();
   }
 
   /** The live task by ARN, for the Docker runtime's metadata endpoint. */

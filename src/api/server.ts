@@ -47,6 +47,8 @@ export interface ServerOptions {
   extraTargets?: ExtraTarget[];
   /** Registers the /_sim admin routes. */
   admin(app: FastifyInstance): void;
+  /** Checks AWS makes before validating the request (an unknown cluster); throws an AwsError. */
+  precheck?(operation: string, input: Record<string, unknown>, req: RequestContext): void;
 }
 
 /**
@@ -159,13 +161,16 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   const op = opts.operations[name];
   if (!op) {
     if (!KNOWN.has(name)) throw new UnknownOperationException(Messages.unknownOperation(target));
+    opts.precheck?.(name, input, request);
     if (CONTAINER_INSTANCE_OPERATIONS.has(name)) throw new ClientException(Messages.containerInstancesUnsupported(name));
     throw new ClientException(Messages.notImplemented(name));
   }
   ctx.quotas.admitApiCall(scope, name, req.id);
+  opts.precheck?.(name, input, request);
   const parsed = op.schema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error, input);
-  return send(reply, op.handle(parsed.data, request));
+  // Awaited: some answers are due later than the call (a registration answers when it stops being in flight).
+  return send(reply, await op.handle(parsed.data, request));
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

@@ -74,11 +74,11 @@ function checkFargate(input: RegisterTaskDefinitionRequest, cpu: string | undefi
 function convert(
   value: string | undefined,
   normalize: (v: string) => string | undefined,
-  message: (v: string) => string,
+  message: string,
 ): string | undefined {
   if (value === undefined || value === "") return undefined;
   const converted = normalize(value);
-  if (converted === undefined) throw new ClientException(message(value));
+  if (converted === undefined) throw new ClientException(message);
   return converted;
 }
 

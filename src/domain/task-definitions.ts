@@ -32,7 +32,11 @@ export class TaskDefinitionRegistry {
     return this.ctx.store.region(scope.account, scope.region);
   }
 
-  register(scope: Scope, input: RegisterTaskDefinitionRequest, requestId: string): { taskDefinition: TaskDefinition; tags: Tag[] } {
+  /**
+   * Validates, takes the family's registration slot and records the new revision at once; the
+   * promise settles when the registration stops being in flight (the quota gate decides when).
+   */
+  async register(scope: Scope, input: RegisterTaskDefinitionRequest, requestId: string): Promise<{ taskDefinition: TaskDefinition; tags: Tag[] }> {
     const limits = this.ctx.quotas.limits(scope);
     const normalized = validateTaskDefinition(input, limits);
     if (input.tags !== undefined) {
@@ -46,7 +50,7 @@ export class TaskDefinitionRegistry {
       throw new ClientException(Messages.revisionLimit(limits.revisionsPerFamily));
     }
     // Contention is decided last, so a request that fails validation never holds the family.
-    this.ctx.quotas.admitRegistration(scope, familyName, requestId);
+    const inFlight = this.ctx.quotas.admitRegistration(scope, familyName, requestId);
 
     const revision = family.lastRevision + 1;
     const definition: TaskDefinition = {
@@ -67,7 +71,9 @@ export class TaskDefinitionRegistry {
     state.families.set(familyName, family);
     this.tags.replace(definition.taskDefinitionArn!, input.tags ?? []);
     this.ctx.logger.info(`task definition ${familyName}:${revision} registered`);
-    return { taskDefinition: definition, tags: this.tags.get(definition.taskDefinitionArn!, scope) };
+    const result = { taskDefinition: definition, tags: this.tags.get(definition.taskDefinitionArn!, scope) };
+    await inFlight;
+    return result;
   }
 
   /** `family` (latest ACTIVE), `family:revision`, or the full ARN; undefined when nothing matches. */
@@ -167,18 +173,24 @@ export class TaskDefinitionRegistry {
   }
 
   delete(scope: Scope, refs: string[]) {
-    if (refs.length > 10) throw new ClientException(Messages.deleteTaskDefinitionsLimit);
+    if (refs.length === 0) throw new InvalidParameterException(Messages.deleteTaskDefinitionsEmpty);
+    if (refs.length > 10) throw new InvalidParameterException(Messages.deleteTaskDefinitionsLimit);
     const taskDefinitions: TaskDefinition[] = [];
-    const failures: { arn: string; reason: string; detail?: string }[] = [];
+    // As on AWS, a failure names the reference as given and says why in `reason` alone.
+    const failures: { arn: string; reason: string }[] = [];
     for (const ref of refs) {
-      const found = /:\d+$/.test(ref) ? this.find(scope, ref) : undefined;
+      if (!/:\d+$/.test(ref)) {
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionInvalidId });
+        continue;
+      }
+      const found = this.find(scope, ref);
       if (!found) {
-        failures.push({ arn: ref, reason: "TASK_DEFINITION_NOT_FOUND", detail: Messages.unableToDescribeTaskDefinition });
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionMissing });
         continue;
       }
       const def = found.record.definition;
       if (def.status === "ACTIVE") {
-        failures.push({ arn: def.taskDefinitionArn!, reason: "TASK_DEFINITION_NOT_INACTIVE", detail: Messages.deleteNeedsInactive });
+        failures.push({ arn: ref, reason: Messages.deleteTaskDefinitionActive });
         continue;
       }
       def.status = "DELETE_IN_PROGRESS";

@@ -28,10 +28,9 @@ export const Messages = {
 
   // Clusters
   clusterNotFound: "Cluster not found.",
-  /** SIMULATOR */
+  /** AWS's words, as Terraform logs quote ClusterContains{Services,Tasks}Exception. */
   clusterContainsServices:
     "The Cluster cannot be deleted while Services are active.",
-  /** SIMULATOR */
   clusterContainsTasks: "The Cluster cannot be deleted while Tasks are active.",
   /** SIMULATOR */
   clusterNameInvalid:
@@ -78,15 +77,18 @@ export const Messages = {
   secretsNeedExecutionRole: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'",
   /** SIMULATOR (CloudFormation says "EphemeralStorage size should be at least 21"). */
   ephemeralStorageRange: "The ephemeral storage size must be between 21 and 200 GiB.",
-  /** SIMULATOR */
-  invalidCpuValue: (value: string) => `Invalid 'cpu' setting for task: ${value}.`,
-  /** SIMULATOR */
-  invalidMemoryValue: (value: string) => `Invalid 'memory' setting for task: ${value}.`,
+  invalidCpuValue: "Invalid 'cpu' setting for task.",
+  /** SIMULATOR: the memory twin of AWS's cpu wording. */
+  invalidMemoryValue: "Invalid 'memory' setting for task.",
   deleteTaskDefinitionsLimit: "Size of TaskDefinition references list cannot exceed 10",
+  /** DeleteTaskDefinitions wording as moto reproduces AWS's (the reference has none of these). */
+  deleteTaskDefinitionsEmpty: "size of TaskDefinition references list must be greater than 0",
+  deleteTaskDefinitionInvalidId: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again.",
+  deleteTaskDefinitionMissing:
+    "The specified task definition does not exist. Specify a valid account, family, revision and try again.",
+  deleteTaskDefinitionActive: "The specified task definition is still in ACTIVE status. Please deregister the target and try again.",
   /** SIMULATOR */
   deregisterNeedsRevision: "A task definition revision must be specified (family:revision or the full ARN).",
-  /** SIMULATOR */
-  deleteNeedsInactive: "The specified task definition must be INACTIVE before it can be deleted.",
 
   // Tasks
   networkConfigurationRequired:
@@ -158,10 +160,9 @@ export const Messages = {
   /** SIMULATOR */
   serviceNameInvalid:
     "Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",
-  /** SIMULATOR */
+  /** AWS's words (a client's comment quotes it); the trailing period is the simulator's, as for tasks. */
   servicesEmpty: "Services cannot be empty.",
-  /** SIMULATOR */
-  tooManyServices: "services can have at most 10 items.",
+  tooManyServices: "service names can have at most 10 items.",
   /** SIMULATOR */
   fargateDaemon: "The DAEMON scheduling strategy is not supported for tasks using the Fargate launch type.",
   /** SIMULATOR */

@@ -27,6 +27,8 @@ export interface LimitsEngineDeps {
   random: SeededRandom;
   bus: EventBus;
   config: QuotasConfig;
+  /** Under a virtual clock: wall time that also ends a registration's window (see RegistrationWindows). */
+  wall?: Clock;
 }
 
 /** Service Quotas names (reference §6.1), used as the `limit` of vCPU decisions. */
@@ -76,7 +78,7 @@ export class LimitsEngine implements QuotaGate {
   private config: QuotasConfig;
   private readonly buckets = new Map<string, { account: string; region: string; id: string; bucket: TokenBucket }>();
   private readonly resolved = new Map<string, QuotaValues>();
-  private readonly windows = new RegistrationWindows();
+  private readonly windows: RegistrationWindows;
   private readonly ledger = new VcpuLedger();
   private readonly log: DecisionLog;
 
@@ -86,6 +88,7 @@ export class LimitsEngine implements QuotaGate {
     this.bus = deps.bus;
     this.config = structuredClone(deps.config);
     this.log = new DecisionLog(this.config.decisionLogSize);
+    this.windows = new RegistrationWindows(deps.clock, deps.wall);
   }
 
   // ---- QuotaGate ------------------------------------------------------------------------------
@@ -114,14 +117,15 @@ export class LimitsEngine implements QuotaGate {
     this.admit(scope, operation, requestId, "throttle", uses.map((u) => u.id).join("+") || "none");
   }
 
-  admitRegistration(scope: Scope, family: string, requestId: string): void {
+  admitRegistration(scope: Scope, family: string, requestId: string): Promise<void> {
     const v = this.values(scope);
-    const now = this.clock.now();
-    if (!this.windows.tryAcquire(scope.account, scope.region, family, now, v.registrationWindowMs)) {
+    const answered = this.windows.tryStart(scope.account, scope.region, family, v.registrationWindowMs);
+    if (!answered) {
       this.refuse(scope, "RegisterTaskDefinition", requestId, "contention", "registration-window", `family ${family}`);
       throw new ClientException(Messages.tooManyConcurrentRegistrations);
     }
     this.admit(scope, "RegisterTaskDefinition", requestId, "contention", "registration-window", `family ${family}`);
+    return answered;
   }
 
   reserveLaunch(scope: Scope, request: LaunchRequest): LaunchDecision {
@@ -171,7 +175,10 @@ export class LimitsEngine implements QuotaGate {
     return this.values(scope).static;
   }
 
-  /** Drops reservations, bucket levels, windows and logged decisions; configured quotas stay. */
+  /**
+   * Drops reservations, bucket levels and logged decisions, and answers registrations in flight;
+   * configured quotas stay.
+   */
   reset(): void {
     this.buckets.clear();
     this.ledger.clear();

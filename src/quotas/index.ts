@@ -32,6 +32,8 @@ export interface QuotaGateDeps {
   clock: Clock;
   random: SeededRandom;
   bus: EventBus;
+  /** Under a virtual clock: wall time that also answers registrations in flight. */
+  wall?: Clock;
 }
 
 /**

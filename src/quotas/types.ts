@@ -38,14 +38,17 @@ export interface StaticLimits {
 export interface QuotaGate {
   /** Throws ThrottlingException (or an injected chaos error) before any state changes. */
   admitApiCall(scope: Scope, operation: string, requestId: string): void;
-  /** Throws ClientException when another registration of the family is still in its window. */
-  admitRegistration(scope: Scope, family: string, requestId: string): void;
+  /**
+   * Throws ClientException when another registration of the family is in flight. Otherwise this
+   * one is in flight until the returned promise settles: its answer is due then, not before.
+   */
+  admitRegistration(scope: Scope, family: string, requestId: string): Promise<void>;
   /** Reserves vCPU quota and a Fargate launch token for one task, or says why not. */
   reserveLaunch(scope: Scope, request: LaunchRequest): LaunchDecision;
   /** Returns a task's vCPU to its class. Idempotent. */
   release(scope: Scope, taskArn: string): void;
   limits(scope: Scope): StaticLimits;
-  /** Drops every reservation, bucket level and window (POST /_sim/reset). */
+  /** Drops every reservation and bucket level, and answers registrations in flight (POST /_sim/reset). */
   reset(): void;
 }
 

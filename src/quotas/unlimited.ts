@@ -3,7 +3,9 @@ import { DEFAULT_STATIC_LIMITS, type LaunchDecision, type QuotaGate, type Static
 /** A gate that admits everything: the `unlimited` profile, and the default until limits are configured. */
 export class UnlimitedGate implements QuotaGate {
   admitApiCall(): void {}
-  admitRegistration(): void {}
+  admitRegistration(): Promise<void> {
+    return Promise.resolve();
+  }
   reserveLaunch(): LaunchDecision {
     return { ok: true };
   }

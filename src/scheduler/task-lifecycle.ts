@@ -127,7 +127,10 @@ export class TaskLifecycle {
         if (!c) continue;
         c.runtimeId = started.runtimeId;
         if (started.imageDigest) c.imageDigest = started.imageDigest;
-        c.networkBindings = (started.networkBindings ?? []) as NetworkBinding[];
+        const bindings = (started.networkBindings ?? []) as NetworkBinding[];
+        if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
+        // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
+        c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
         if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
       }
       if (result.privateIp) this.attachEni(d, result.privateIp, result.macAddress);

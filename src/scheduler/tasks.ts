@@ -179,18 +179,18 @@ export class TaskScheduler {
   }
 
   describeTasks(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
+    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
     const limits = this.ctx.quotas.limits(scope);
     if (refs.length === 0) throw new InvalidParameterException(Messages.tasksEmpty);
     if (refs.length > limits.describeTasksMaxIds) throw new InvalidParameterException(Messages.tooManyTaskIds);
-    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
     const { found: tasks, failures } = describeEach(
       refs,
       (ref) => this.find(scope, clusterName, ref),
       (id) => Arn.task(scope, clusterName, id),
       (record) => {
         const view = structuredClone(record.task);
-        if (includeTags) view.tags = this.tags.get(view.taskArn!, scope);
-        else delete view.tags;
+        // AWS answers an empty list, not the task's tags, unless TAGS is asked for.
+        view.tags = includeTags ? this.tags.get(view.taskArn!, scope) : [];
         return view;
       },
     );

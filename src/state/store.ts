@@ -1,4 +1,4 @@
-import type { Cluster, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
+import type { Cluster, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
 import { AutoScalingState } from "../autoscaling/state.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import { MetricsState } from "../metrics/store.js";
@@ -36,6 +36,8 @@ export interface TaskRecord {
   serviceName?: string;
   /** Scale-in protection (UpdateTaskProtection): services neither scale in nor replace it until it expires. */
   protection?: { enabled: boolean; expiresAt?: number };
+  /** Private: the host ports the local runtime published, per container, even where ECS reports none. */
+  hostBindings?: Record<string, NetworkBinding[]>;
 }
 
 export interface ServiceRecord {

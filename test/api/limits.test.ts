@@ -133,20 +133,35 @@ describe("chaos knobs through the wire", () => {
 describe("per-family registration contention through the wire", () => {
   it("concurrent registrations of one family get the exact ClientException; another family is free; revisions stay contiguous", async () => {
     // A roomier account-wide bucket (AWS: 20 burst) keeps ThrottlingException out of this picture.
-    // The virtual clock puts all 21 calls at one instant, however slowly this machine serves them.
+    // On the virtual clock with a long window, the winners stay in flight until the test moves time,
+    // however slowly this machine serves the 21 calls.
     sim = await startSimulator({
       runtime: "simulated",
       clock: "virtual",
-      quotas: { profile: "aws-default", overrides: { buckets: { "task-definition-modify": { burst: 100, sustained: 1 } } } },
+      quotas: {
+        profile: "aws-default",
+        registrationWindowMs: 60_000,
+        overrides: { buckets: { "task-definition-modify": { burst: 100, sustained: 1 } } },
+      },
     });
+    const s = sim;
     const ecs = ecsClient(sim.endpoint);
     try {
+      let decided = 0;
+      const allDecided = new Promise<void>((resolve) =>
+        s.simulator.ctx.bus.subscribe("limit.decision", (d) => {
+          if (d.operation === "RegisterTaskDefinition" && ++decided === 19) resolve();
+        }),
+      );
       const register = (family: string) =>
         ecs.send(new RegisterTaskDefinitionCommand({ ...(FARGATE_DEF as Record<string, unknown>), family } as never)).then(
           (r) => ({ ok: true as const, revision: r.taskDefinition!.revision! }),
           (e: ECSServiceException) => ({ ok: false as const, name: e.name, message: e.message }),
         );
-      const results = await Promise.all([...Array.from({ length: 20 }, () => register("prefect_pool_dep")), register("other_family")]);
+      const calls = [...Array.from({ length: 20 }, () => register("prefect_pool_dep")), register("other_family")];
+      await allDecided;
+      await s.advanceClock(60_000);
+      const results = await Promise.all(calls);
       const hot = results.slice(0, 20);
       const refused = hot.filter((r) => !r.ok);
       expect(refused).toHaveLength(19);

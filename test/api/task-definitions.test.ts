@@ -63,8 +63,21 @@ const PREFECT_DEF = {
   networkMode: "awsvpc",
 };
 
+/**
+ * One flow run of Prefect's ECS worker (real-clients.md §1.2): reuse the cached ARN when it is
+ * ACTIVE and equal to what it would register, otherwise register. Returns whether it registered.
+ */
+async function prefectFlowRun(s: RunningSimulator, cache: { arn?: string }): Promise<boolean> {
+  if (cache.arn) {
+    const described = (await ok(s, "DescribeTaskDefinition", { taskDefinition: cache.arn })).taskDefinition;
+    if (described.status === "ACTIVE" && prefectEqual(PREFECT_DEF, described)) return false;
+  }
+  cache.arn = (await ok(s, "RegisterTaskDefinition", PREFECT_DEF)).taskDefinition.taskDefinitionArn;
+  return true;
+}
+
 describe("RegisterTaskDefinition", () => {
-  it("returns what Prefect registered, so its equality check reuses the definition", async () => {
+  it("returns what Prefect registered, plus enableFaultInjection: false as AWS does", async () => {
     const registered = await ok(sim, "RegisterTaskDefinition", PREFECT_DEF);
     const td = registered.taskDefinition;
     expect(td.taskDefinitionArn).toBe(`arn:aws:ecs:us-east-1:000000000000:task-definition/${PREFECT_DEF.family}:1`);
@@ -74,11 +87,48 @@ describe("RegisterTaskDefinition", () => {
     expect(td.memory).toBe("2048");
     expect(td.volumes).toEqual([]);
     expect(td.compatibilities).toEqual(["EC2", "FARGATE"]);
-    expect(td).not.toHaveProperty("enableFaultInjection");
+    expect(td.enableFaultInjection).toBe(false);
     const described = await ok(sim, "DescribeTaskDefinition", { taskDefinition: td.taskDefinitionArn });
-    expect(prefectEqual(PREFECT_DEF, described.taskDefinition)).toBe(true);
+    expect(described.taskDefinition.enableFaultInjection).toBe(false);
+    // The one field Prefect did not send is the whole difference.
+    expect(prefectEqual(PREFECT_DEF, described.taskDefinition)).toBe(false);
+    expect(prefectEqual({ ...PREFECT_DEF, enableFaultInjection: false }, described.taskDefinition)).toBe(true);
     const latest = await ok(sim, "DescribeTaskDefinition", { taskDefinition: PREFECT_DEF.family });
     expect(latest.taskDefinition.revision).toBe(1);
+  });
+
+  it("a definition registered with enableFaultInjection: true keeps it", async () => {
+    const td = (await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, enableFaultInjection: true })).taskDefinition;
+    expect(td.enableFaultInjection).toBe(true);
+  });
+
+  it("as on AWS, today's Prefect worker registers a new revision on every flow run", async () => {
+    const cache = {};
+    const registered = [];
+    for (let i = 0; i < 3; i++) registered.push(await prefectFlowRun(sim, cache));
+    expect(registered).toEqual([true, true, true]);
+    const revisions = await ok(sim, "ListTaskDefinitions", { familyPrefix: PREFECT_DEF.family });
+    expect(revisions.taskDefinitionArns).toHaveLength(3);
+  });
+
+  it("with emitEnableFaultInjection off, the described definition is what was registered and Prefect reuses it", async () => {
+    const other = await virtualSim({ emitEnableFaultInjection: false });
+    try {
+      const cache = {};
+      const registered = [];
+      for (let i = 0; i < 3; i++) registered.push(await prefectFlowRun(other, cache));
+      expect(registered).toEqual([true, false, false]);
+      const described = (await ok(other, "DescribeTaskDefinition", { taskDefinition: PREFECT_DEF.family })).taskDefinition;
+      expect(described).not.toHaveProperty("enableFaultInjection");
+      expect(described.revision).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("refuses a cpu or memory value it cannot read with AWS's documented wording", async () => {
+    expect(await clientError({ ...FARGATE_DEF, cpu: "lots" })).toEqual({ type: "ClientException", message: "Invalid 'cpu' setting for task." });
+    expect(await clientError({ ...FARGATE_DEF, memory: "lots" })).toEqual({ type: "ClientException", message: "Invalid 'memory' setting for task." });
   });
 
   it("converts cpu and memory units to integer strings", async () => {
@@ -189,15 +239,6 @@ describe("RegisterTaskDefinition", () => {
     });
   });
 
-  it("emits enableFaultInjection: false only when configured to", async () => {
-    const other = await virtualSim({ emitEnableFaultInjection: true });
-    try {
-      const td = (await ok(other, "RegisterTaskDefinition", FARGATE_DEF)).taskDefinition;
-      expect(td.enableFaultInjection).toBe(false);
-    } finally {
-      await other.close();
-    }
-  });
 });
 
 describe("revisions, lookup, listing, deregistration and deletion", () => {
@@ -263,10 +304,24 @@ describe("revisions, lookup, listing, deregistration and deletion", () => {
   it("deregisters only with a revision and deletes at most 10, INACTIVE only", async () => {
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     expect((await call(sim, "DeregisterTaskDefinition", { taskDefinition: "web" })).body.__type).toBe("ClientException");
-    const active = await ok(sim, "DeleteTaskDefinitions", { taskDefinitions: ["web:1"] });
-    expect(active.failures).toHaveLength(1);
-    expect(active.taskDefinitions).toEqual([]);
     const many = await call(sim, "DeleteTaskDefinitions", { taskDefinitions: Array.from({ length: 11 }, (_, i) => `web:${i + 1}`) });
-    expect(many.body).toEqual({ __type: "ClientException", message: "Size of TaskDefinition references list cannot exceed 10" });
+    expect(many.body).toEqual({ __type: "InvalidParameterException", message: "Size of TaskDefinition references list cannot exceed 10" });
+    const none = await call(sim, "DeleteTaskDefinitions", { taskDefinitions: [] });
+    expect(none.body).toEqual({ __type: "InvalidParameterException", message: "size of TaskDefinition references list must be greater than 0" });
+  });
+
+  it("DeleteTaskDefinitions failures name the reference as given and say why in AWS's words", async () => {
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    await ok(sim, "DeregisterTaskDefinition", { taskDefinition: "web:2" });
+    const arn2 = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:2";
+    const res = await ok(sim, "DeleteTaskDefinitions", { taskDefinitions: ["web:1", "web", "web:9", "nope:1", arn2] });
+    expect(res.failures).toEqual([
+      { arn: "web:1", reason: "The specified task definition is still in ACTIVE status. Please deregister the target and try again." },
+      { arn: "web", reason: "The specified task definition identifier is invalid. Specify a valid name or ARN and try again." },
+      { arn: "web:9", reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again." },
+      { arn: "nope:1", reason: "The specified task definition does not exist. Specify a valid account, family, revision and try again." },
+    ]);
+    expect(res.taskDefinitions.map((t: any) => [t.taskDefinitionArn, t.status])).toEqual([[arn2, "DELETE_IN_PROGRESS"]]);
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { RealClock, VirtualClock } from "../../src/core/clock.js";
+import { EventBus } from "../../src/core/events.js";
+import { SeededRandom } from "../../src/core/random.js";
 import { ClientException } from "../../src/errors/aws-errors.js";
 import { Messages } from "../../src/errors/messages.js";
-import type { LimitsEngine } from "../../src/quotas/engine.js";
-import { SCOPE, makeEngine } from "./helpers.js";
+import { parseQuotasConfig } from "../../src/quotas/config.js";
+import { LimitsEngine } from "../../src/quotas/engine.js";
+import { SCOPE, START, makeEngine } from "./helpers.js";
 
 function register(engine: LimitsEngine, family: string, n: number): { ok: number; errors: unknown[] } {
   let ok = 0;
@@ -76,5 +80,40 @@ describe("per-family registration window", () => {
     const { engine } = makeEngine();
     engine.admitRegistration(SCOPE, "fam", "a");
     expect(() => engine.admitRegistration({ ...SCOPE, account: "210987654321" }, "fam", "b")).not.toThrow();
+  });
+
+  it("an accepted registration is answered when its window ends, with the family free again", async () => {
+    const { engine, clock } = makeEngine({ registrationWindowMs: 100 });
+    let answered = false;
+    void engine.admitRegistration(SCOPE, "fam", "a").then(() => (answered = true));
+    await clock.advance(99);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    expect(answered).toBe(true);
+    expect(engine.usage().registrationWindows).toEqual([]);
+    expect(() => engine.admitRegistration(SCOPE, "fam", "b")).not.toThrow();
+  });
+
+  it("under a virtual clock, a wall clock ends the window too, so nobody waits on a clock nobody moves", async () => {
+    const wall = new RealClock();
+    const engine = new LimitsEngine({
+      clock: new VirtualClock(START),
+      wall,
+      random: new SeededRandom(1),
+      bus: new EventBus(),
+      config: parseQuotasConfig({ registrationWindowMs: 20 }),
+    });
+    await engine.admitRegistration(SCOPE, "fam", "a");
+    await engine.admitRegistration(SCOPE, "fam", "b");
+    expect(engine.usage().registrationWindows).toEqual([]);
+    wall.clearAll();
+  });
+
+  it("reset answers registrations in flight", async () => {
+    const { engine } = makeEngine({ registrationWindowMs: 60_000 });
+    const pending = engine.admitRegistration(SCOPE, "fam", "a");
+    engine.reset();
+    await pending;
+    expect(() => engine.admitRegistration(SCOPE, "fam", "b")).not.toThrow();
   });
 });

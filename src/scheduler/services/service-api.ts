@@ -186,9 +186,9 @@ export function createServiceApi(deps: {
   }
 
   function describeServices(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
+    const clusterName = deps.clusters.resolve(scope, clusterRef).cluster.clusterName!;
     if (refs.length === 0) throw new InvalidParameterException(Messages.servicesEmpty);
     if (refs.length > 10) throw new InvalidParameterException(Messages.tooManyServices);
-    const clusterName = deps.clusters.resolve(scope, clusterRef).cluster.clusterName!;
     const { found: services, failures } = describeEach(
       refs,
       (ref) => lookup.find(scope, clusterName, ref),

@@ -77,8 +77,7 @@ export function createTargets(deps: { events: ServiceEvents; loadBalancers?: Loc
   function frontDoorTarget(r: TaskRecord, lb: LoadBalancer): FrontDoorTarget {
     const base = { taskArn: r.task.taskArn!, taskDefinitionArn: r.task.taskDefinitionArn! };
     if (deps.runtimeKind === "simulated") return base;
-    const container = r.task.containers?.find((c) => c.name === lb.containerName);
-    const binding = container?.networkBindings?.find((b) => b.containerPort === lb.containerPort);
+    const binding = r.hostBindings?.[lb.containerName ?? ""]?.find((b) => b.containerPort === lb.containerPort);
     if (!binding?.hostPort) return base;
     const ip = binding.bindIP;
     const host = !ip || ip === "0.0.0.0" || ip === "::" ? "127.0.0.1" : ip;
