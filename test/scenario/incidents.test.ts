@@ -112,7 +112,8 @@ describe("shipped incident scenarios", () => {
     sim = await startSimulator({ scenario: scenario("circuit-breaker-rollback") });
     const s = sim;
     await sim.advanceClock(60_000);
-    await advanceUntil(s, async () => (await describeService(s, "api", "api")).deployments.some((d: any) => d.rolloutState === "FAILED"), 120_000, 50);
+    // The failed deployment and the rollback can come within one step: watch the events.
+    await advanceUntil(s, async () => (await describeService(s, "api", "api")).events.some((e: any) => /rolling back to deployment/.test(e.message)));
     await advanceUntil(s, async () => {
       const svc = await describeService(s, "api", "api");
       return svc.deployments.length === 1 && svc.deployments[0].rolloutState === "COMPLETED" && svc.runningCount === 3;
