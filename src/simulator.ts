@@ -53,6 +53,10 @@ import type { Scenario } from "./scenario/schema.js";
 import { stableStringify } from "./core/stable-json.js";
 import type { Scope } from "./domain/scope.js";
 import { TapeRecorder } from "./record/tape.js";
+import { applicationAutoScaling } from "./autoscaling/api.js";
+import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
+import { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
+import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -93,6 +97,8 @@ export class Simulator {
   private readonly operations: OperationTable;
   private scenarioRun?: ScenarioRun;
   private readonly tape?: TapeRecorder;
+  /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
+  readonly autoscaler: AutoScaler;
 
   private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
     this.config = config;
@@ -174,6 +180,24 @@ export class Simulator {
     };
 
     this.operations = buildOperationTable(this.domain, [serviceOperations(this.services)]);
+    const scalable: ScalableServices = {
+      desiredCount: (scope, cluster, service) => {
+        const record = this.services.find(scope, cluster, service);
+        return record?.service.status === "ACTIVE" ? record.service.desiredCount : undefined;
+      },
+      setDesiredCount: (scope, cluster, service, desiredCount) => void this.services.updateService(scope, { cluster, service, desiredCount }),
+    };
+    this.autoscaler = new AutoScaler({
+      clock,
+      random: random.fork("autoscaling"),
+      logger,
+      store: this.ctx.store,
+      services: scalable,
+      intervalMs: 60_000,
+    });
+    const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
+    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store });
+    this.autoscaler.start();
     if (config.record) {
       const { host: _host, port: _port, record: _record, ...recorded } = config;
       this.tape = new TapeRecorder(
@@ -191,6 +215,8 @@ export class Simulator {
           prefix: `${LOGS_TARGET_PREFIX}.`,
           handle: (operation, input, req) => handleLogsOperation(operation, input, this.logs, req.scope),
         },
+        { prefix: scaling.prefix, handle: (operation, input, req) => scaling.handle(operation, input, req.scope) },
+        { prefix: CLOUDWATCH_TARGET_PREFIX, handle: (operation, input, req) => cloudwatch.handle(operation, input, req.scope) },
       ],
       admin: (app) => this.registerAdminRoutes(app, quotas),
       precheck: clusterFirst(clusters),
@@ -205,6 +231,7 @@ export class Simulator {
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
+    registerMetricsAdminRoutes(app, { clock: this.ctx.clock, store: this.ctx.store, defaults: { account: this.config.accountId, region: this.config.region } });
     registerScenarioRoutes(app, {
       load: (scenario) => this.loadScenario(scenario),
       view: () => this.scenarioRun?.view(),
@@ -339,6 +366,8 @@ export class Simulator {
     this.ctx.quotas.reset();
     this.spot.reset();
     this.capacity.reset();
+    this.autoscaler.stop();
+    this.autoscaler.start();
     this.ctx.logger.info("state reset");
   }
 
@@ -357,6 +386,7 @@ export class Simulator {
   }
 
   async close(): Promise<void> {
+    this.autoscaler.stop();
     this.services.close();
     await this.loadBalancers?.closeAll();
     this.lifecycle.dispose();

@@ -2,7 +2,7 @@ import { metricKey, type Datapoint, type MetricId, type Statistic } from "./type
 
 /**
  * A source a test sets instead of publishing datapoints: a value from a time on, or a series of
- * steps. It is read as a gauge: each period sees the value in force at the period's end.
+ * steps. It is read as a gauge: each period sees the value in force when the period began.
  */
 export interface GaugeStep {
   at: number;
@@ -52,7 +52,7 @@ export class MetricsState {
     if (!s) return [];
     const out: { t: number; value: number }[] = [];
     for (let t = start; t < end; t += periodMs) {
-      const agg = s.gauge ? gaugeAt(s.gauge, t + periodMs) : aggregate(s.points, t, t + periodMs);
+      const agg = s.gauge ? gaugeAt(s.gauge, t) : aggregate(s.points, t, t + periodMs);
       if (agg) out.push({ t, value: statisticOf(agg, stat) });
     }
     return out;
@@ -72,7 +72,7 @@ export class MetricsState {
 function gaugeAt(steps: GaugeStep[], t: number): Datapoint | undefined {
   let current: GaugeStep | undefined;
   for (const step of steps) {
-    if (step.at >= t) break;
+    if (step.at > t) break;
     current = step;
   }
   return current ? { t, sum: current.value, count: 1, min: current.value, max: current.value } : undefined;
