@@ -55,8 +55,9 @@ import type { Scope } from "./domain/scope.js";
 import { TapeRecorder } from "./record/tape.js";
 import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
-import { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
+import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -218,7 +219,22 @@ export class Simulator {
         { prefix: scaling.prefix, handle: (operation, input, req) => scaling.handle(operation, input, req.scope) },
         { prefix: CLOUDWATCH_TARGET_PREFIX, handle: (operation, input, req) => cloudwatch.handle(operation, input, req.scope) },
       ],
-      admin: (app) => this.registerAdminRoutes(app, quotas),
+      formTargets: [{ ...CLOUDWATCH_QUERY, handle: (action, input, req) => cloudwatch.handle(action, input, req.scope) }],
+      admin: (app) => {
+        this.registerAdminRoutes(app, quotas);
+        registerRpcV2Cbor(app, {
+          services: [
+            {
+              name: "GraniteServiceVersion20100801",
+              namespace: "com.amazonaws.cloudwatch",
+              handle: (op, input, scope) => cloudwatch.handle(op, input, scope),
+              queryErrorCode: CLOUDWATCH_QUERY.errorCode,
+            },
+          ],
+          defaults: { account: config.accountId, region: config.region },
+          logger,
+        });
+      },
       precheck: clusterFirst(clusters),
     });
   }

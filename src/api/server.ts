@@ -11,6 +11,7 @@ import { Messages } from "../errors/messages.js";
 import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
 import { validationError } from "./validation.js";
+import { parseQueryParams, queryError, queryResponse } from "./query-protocol.js";
 
 const KNOWN = new Set<string>(ECS_OPERATIONS);
 
@@ -41,8 +42,21 @@ export interface ObservedCall {
   payload: string;
 }
 
+/** A service served in the AWS query protocol (form-encoded `Action=…&Version=…`, XML answers). */
+export interface FormTarget {
+  version: string;
+  xmlns: string;
+  /** Members whose values are numbers or booleans (the form carries only strings). */
+  numeric: ReadonlySet<string>;
+  boolean: ReadonlySet<string>;
+  /** The query protocol's error code for an error (often the type without "Exception"). */
+  errorCode(err: AwsError): string;
+  handle(action: string, input: Record<string, unknown>, req: RequestContext): unknown;
+}
+
 export interface ServerOptions {
   operations: OperationTable;
+  formTargets?: FormTarget[];
   observer?: CallObserver;
   extraTargets?: ExtraTarget[];
   /** Registers the /_sim admin routes. */
@@ -148,6 +162,9 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   const target = String(req.headers["x-amz-target"] ?? "");
   const caller = callerFrom(req.headers.authorization, { account: ctx.config.accountId, region: ctx.config.region });
   const scope = { account: caller.account, region: caller.region };
+  if (!target && opts.formTargets && String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+    return dispatchForm(opts.formTargets, scope, req, reply);
+  }
   const extra = opts.extraTargets?.find((t) => target.startsWith(t.prefix));
   if (!target.startsWith(ECS_TARGET_PREFIX) && !extra) {
     return sendError(reply, new UnknownOperationException(Messages.unknownOperation(target || "(none)")));
@@ -171,6 +188,22 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   if (!parsed.success) throw validationError(parsed.error, input);
   // Awaited: some answers are due later than the call (a registration answers when it stops being in flight).
   return send(reply, await op.handle(parsed.data, request));
+}
+
+async function dispatchForm(targets: FormTarget[], scope: RequestContext["scope"], req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const body = typeof req.body === "string" ? req.body : "";
+  const version = new URLSearchParams(body).get("Version") ?? "";
+  const target = targets.find((t) => t.version === version);
+  if (!target) throw new UnknownOperationException(Messages.unknownOperation(`Version=${version || "(none)"}`));
+  const { action, input } = parseQueryParams(body, target);
+  void reply.header("content-type", "text/xml");
+  try {
+    const result = await target.handle(action, input, { scope, requestId: req.id, operation: action });
+    void reply.code(200).send(queryResponse(action, target.xmlns, result, req.id));
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    void reply.code(err.status).send(queryError(err, target.xmlns, req.id, target.errorCode(err)));
+  }
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

@@ -11,6 +11,19 @@ import { STATISTICS, type Datapoint, type Statistic } from "./types.js";
 /** CloudWatch's JSON target prefix (awsJson1_0), which the JavaScript SDK v3 speaks. */
 export const CLOUDWATCH_TARGET_PREFIX = "GraniteServiceVersion20100801.";
 
+/** What the query protocol (older boto3, the AWS CLI v1) needs to read CloudWatch's forms. */
+export const CLOUDWATCH_QUERY = {
+  version: "2010-08-01",
+  xmlns: "http://monitoring.amazonaws.com/doc/2010-08-01/",
+  numeric: new Set([
+    "Value", "Values", "Counts", "SampleCount", "Sum", "Minimum", "Maximum", "StorageResolution", "Period",
+    "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "MaxRecords", "MaxDatapoints",
+  ]),
+  boolean: new Set(["ActionsEnabled", "ReturnData"]),
+  /** The query protocol's codes drop the "Exception" suffix of a few types. */
+  errorCode: (err: AwsError): string => (err.code === "InvalidParameterValueException" ? "InvalidParameterValue" : err.code),
+};
+
 export class InvalidParameterValueException extends AwsError {
   readonly code = "InvalidParameterValueException";
 }
@@ -21,7 +34,7 @@ export class CloudWatchResourceNotFound extends AwsError {
 
 /** Timestamps arrive as epoch seconds (JSON, CBOR) or ISO 8601 (query). */
 const Time = z.union([z.number(), z.string().datetime({ offset: true }), z.date()]).transform((t) => (t instanceof Date ? t.getTime() : typeof t === "number" ? t * 1000 : Date.parse(t)));
-const Dimension = z.object({ Name: z.string().min(1).max(255), Value: z.string().min(1).max(1024) });
+const Dimension = z.object({ Name: z.string().min(1).max(255), Value: z.union([z.string(), z.number().transform(String)]).pipe(z.string().min(1).max(1024)) });
 const Dimensions = z.array(Dimension).max(30).optional();
 const Metric = z.object({ Namespace: z.string().min(1).max(255), MetricName: z.string().min(1).max(255), Dimensions });
 
