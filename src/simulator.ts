@@ -39,6 +39,7 @@ import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
+import { isLoopbackHost, reachableAddresses } from "./core/addresses.js";
 import { VERSION } from "./version.js";
 import { ImageFaults } from "./scheduler/image-faults.js";
 import { registerScenarioRoutes } from "./api/admin/scenario.js";
@@ -255,6 +256,12 @@ export class Simulator {
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
     const config = parseConfig(input);
+    if (!isLoopbackHost(config.host) && !config.adminToken) {
+      throw new ConfigError(
+        `--host ${config.host} would expose the admin API (/_sim/: reset, quotas, state) beyond this machine; ` +
+          "set an admin token with ECS_SIM_ADMIN_TOKEN (or --admin-token) and send it as 'Authorization: Bearer <token>' or 'x-ecs-sim-admin-token: <token>'",
+      );
+    }
     const kind = await chooseRuntime(config);
     const sim = new Simulator(config, opts, kind.kind);
     if (kind.warning) sim.ctx.logger.warn(kind.warning);
@@ -278,6 +285,13 @@ export class Simulator {
     const port = typeof address === "object" && address ? address.port : this.config.port;
     const host = this.config.host === "0.0.0.0" || this.config.host === "::" ? "127.0.0.1" : this.config.host;
     this.endpoint = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (!isLoopbackHost(this.config.host)) {
+      const where = reachableAddresses(this.config.host).map((a) => `http://${a}:${port}`);
+      this.ctx.logger.warn(
+        `listening on ${this.config.host}:${port}, beyond this machine: reachable at ${where.join(", ") || "(no external interface found)"}. ` +
+          "Anyone who reaches it can call the ECS API and run containers; the admin API (/_sim/) requires the admin token.",
+      );
+    }
     return this.endpoint;
   }
 

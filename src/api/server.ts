@@ -11,6 +11,7 @@ import { Messages } from "../errors/messages.js";
 import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
 import { validationError } from "./validation.js";
+import { requireAdminToken } from "./admin-auth.js";
 
 const KNOWN = new Set<string>(ECS_OPERATIONS);
 
@@ -93,6 +94,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
       ms: Math.round(reply.elapsedTime),
     });
   });
+  if (ctx.config.adminToken) requireAdminToken(app, ctx.config.adminToken);
   opts.admin(app);
 
   app.setNotFoundHandler((req, reply) => {

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import type Docker from "dockerode";
+import { isLoopbackHost as isLoopback, isWildcardHost as isWildcard } from "../../core/addresses.js";
 import type { DockerConfig } from "./config.js";
 import type { TaskState } from "./task-state.js";
 
@@ -24,14 +25,6 @@ export interface TaskEndpointPlacement {
   checkCaller: boolean;
   /** Set when `auto` could not use the gateway: why, for the log. */
   fallback?: string;
-}
-
-export function isLoopback(address: string): boolean {
-  return address === "localhost" || address === "::1" || /^127\./.test(address) || /^::ffff:127\./i.test(address);
-}
-
-function isWildcard(address: string): boolean {
-  return address === "0.0.0.0" || address === "::";
 }
 
 export function localAddresses(): Set<string> {
