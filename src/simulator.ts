@@ -132,7 +132,14 @@ export class Simulator {
         ...(d.detail ? { detail: d.detail } : {}),
       }),
     );
-    this.events = new EventHub({ bus, clock, random: random.fork("events"), logger, config: config.events ?? {} });
+    this.events = new EventHub({
+      bus,
+      clock,
+      random: random.fork("events"),
+      logger,
+      config: config.events ?? {},
+      ownPort: () => (this.endpoint ? Number(new URL(this.endpoint).port) : undefined),
+    });
     this.capacity = new CapacityShortages({ clock, logger, random: random.fork("capacity"), config: parseCapacityConfig(config.capacity) });
     this.spot = new SpotInterruptions({
       clock,

@@ -23,3 +23,10 @@ export function reachableAddresses(host: string): string[] {
   }
   return out;
 }
+
+/** Every address of this machine's interfaces that are up. */
+export function localAddresses(): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address);
+  return out;
+}

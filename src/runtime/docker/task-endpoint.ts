@@ -4,9 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
-import { networkInterfaces } from "node:os";
 import type Docker from "dockerode";
 import { isLoopbackHost as isLoopback, isWildcardHost as isWildcard } from "../../core/addresses.js";
+export { localAddresses } from "../../core/addresses.js";
 import type { DockerConfig } from "./config.js";
 import type { TaskState } from "./task-state.js";
 
@@ -25,12 +25,6 @@ export interface TaskEndpointPlacement {
   checkCaller: boolean;
   /** Set when `auto` could not use the gateway: why, for the log. */
   fallback?: string;
-}
-
-export function localAddresses(): Set<string> {
-  const out = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address);
-  return out;
 }
 
 /**
