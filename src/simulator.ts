@@ -228,6 +228,7 @@ export class Simulator {
       ],
       admin: (app) => this.registerAdminRoutes(app, quotas),
       precheck: clusterFirst(clusters),
+      issuedCredentials: (id) => (this.runtime instanceof DockerRuntime ? this.runtime.issuedCredentials(id) : undefined),
     });
   }
 
@@ -268,6 +269,9 @@ export class Simulator {
         `--host ${config.host} would expose the admin API (/_sim/: reset, quotas, state) beyond this machine; ` +
           "set an admin token with ECS_SIM_ADMIN_TOKEN (or --admin-token) and send it as 'Authorization: Bearer <token>' or 'x-ecs-sim-admin-token: <token>'",
       );
+    }
+    if (config.verifySignatures && config.accessKeys.length === 0) {
+      throw new ConfigError("--verify-signatures needs access keys: add accessKeys: [{accessKeyId, secretAccessKey}] to the config file");
     }
     const kind = await chooseRuntime(config);
     const sim = new Simulator(config, opts, kind.kind);

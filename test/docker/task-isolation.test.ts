@@ -98,7 +98,6 @@ describe.skipIf(!available)("task isolation on the Docker runtime", () => {
     await runtime.prepare(other);
     await runtime.start(other);
     await recorder.exited(other.taskArn, "probe");
-    await runtime.remove(other.taskArn);
     const text = (store.getStream("/ecs-sim/docker-test", `dtest/probe/${other.taskId}`)?.events ?? []).map((e) => e.message).join("\n");
     const line = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1] ?? "";
 
@@ -109,7 +108,14 @@ describe.skipIf(!available)("task isolation on the Docker runtime", () => {
     expect(line("stolenmeta")).toMatch(/403/);
     // The victim's in-task forwarder listens on its loopback only: no relaying through it.
     expect(line("relay")).not.toMatch(/AccessKeyId/);
-    expect(JSON.parse(line("own")).RoleArn).toBe(role.taskRoleArn);
+    const own = JSON.parse(line("own"));
+    expect(own.RoleArn).toBe(role.taskRoleArn);
+    // Signature checking (--verify-signatures) accepts the credentials a task was handed...
+    expect(runtime.issuedCredentials(own.AccessKeyId)).toEqual({ secretAccessKey: own.SecretAccessKey, sessionToken: own.Token });
+
+    // ...until the task is gone.
+    await runtime.remove(other.taskArn);
+    expect(runtime.issuedCredentials(own.AccessKeyId)).toBeUndefined();
 
     await runtime.stop(victim.taskArn, { signal: "SIGTERM", timeoutMs: () => 0 });
     await recorder.exited(victim.taskArn, "app");

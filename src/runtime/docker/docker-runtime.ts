@@ -84,6 +84,8 @@ export class DockerRuntime implements TaskRuntime {
   private readonly byDockerId = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byCredentialsId = new Map<string, TaskState>();
+  /** Task-role credentials handed out, by access key id, so signature checking can accept them. */
+  private readonly issuedKeys = new Map<string, { secretAccessKey: string; sessionToken: string; taskArn: string }>();
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
   private readonly events: DockerEventStream;
   private readonly server: MetadataServer;
@@ -122,6 +124,12 @@ export class DockerRuntime implements TaskRuntime {
   async taskEndpoint(): Promise<{ host: string; port: number }> {
     const infra = await this.ready();
     return { host: infra.endpoint.bindHost, port: infra.metadataPort };
+  }
+
+  /** The secret of task-role credentials this runtime issued and whose task still exists. */
+  issuedCredentials(accessKeyId: string): { secretAccessKey: string; sessionToken: string } | undefined {
+    const key = this.issuedKeys.get(accessKeyId);
+    return key && { secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken };
   }
 
   /** Removes containers, networks and volumes left by earlier ecs-sim instances (never this one's). */
@@ -251,6 +259,7 @@ export class DockerRuntime implements TaskRuntime {
       this.byMetadataToken.delete(c.metadataToken);
     }
     this.byCredentialsId.delete(task.credentialsId);
+    for (const [id, key] of this.issuedKeys) if (key.taskArn === taskArn) this.issuedKeys.delete(id);
     this.tasks.delete(taskArn);
   }
 
@@ -634,7 +643,11 @@ export class DockerRuntime implements TaskRuntime {
     if (cred) {
       const task = this.byCredentialsId.get(cred[1]!);
       if (!task || !task.spec.taskRoleArn) return { status: 404, body: { code: "NoCredentials", message: "No credentials for this task role" } };
-      return (await notThisTask(task)) ?? { status: 200, body: taskCredentials(task, this.clock.now(), this.credentialsSecret) };
+      const refused = await notThisTask(task);
+      if (refused) return refused;
+      const creds = taskCredentials(task, this.clock.now(), this.credentialsSecret);
+      this.issuedKeys.set(creds.AccessKeyId, { secretAccessKey: creds.SecretAccessKey, sessionToken: creds.Token, taskArn: task.spec.taskArn });
+      return { status: 200, body: creds };
     }
     const m = /^\/(v4|v3|api)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) return undefined;
