@@ -14,6 +14,10 @@ describe("binding beyond loopback", () => {
     }
   });
 
+  it("refuses a token shorter than 8 characters", async () => {
+    await expect(Simulator.create({ runtime: "simulated", adminToken: "short" })).rejects.toThrow(/adminToken must be at least 8 characters/);
+  });
+
   it("starts on loopback without a token", async () => {
     const sim = await Simulator.create({ host: "127.0.0.1", runtime: "simulated" });
     await sim.close();

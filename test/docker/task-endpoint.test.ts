@@ -70,6 +70,19 @@ describe("task endpoint: what passes through to the simulator", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe("ok");
   });
+
+  it("still leaves the admin token to the simulator when admin access is allowed", async () => {
+    const guarded = await virtualSim({ adminToken: "admin-token-42" });
+    const server = new MetadataServer({ route: async () => undefined, proxyTarget: guarded.endpoint, logger: silentLogger, allowAdmin: true });
+    try {
+      const url = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}/_sim/health`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: "Bearer admin-token-42" } })).status).toBe(200);
+    } finally {
+      await server.close();
+      await guarded.close();
+    }
+  });
 });
 
 describe("task endpoint placement", () => {
@@ -112,6 +125,11 @@ describe("task endpoint placement", () => {
   it("advertises a name when the simulator itself runs in a container on the task network", () => {
     const p = placeTaskEndpoint(parseDockerConfig({ metadataHost: "0.0.0.0", metadataAdvertiseHost: "ecs-sim" }), "172.30.0.1");
     expect(p).toMatchObject({ bindHost: "0.0.0.0", taskHost: "ecs-sim", extraHosts: [], checkCaller: true });
+  });
+
+  it("lets docker.checkCallerAddress force the caller check either way", () => {
+    expect(placeTaskEndpoint(parseDockerConfig({ checkCallerAddress: false }), "172.30.0.1").checkCaller).toBe(false);
+    expect(placeTaskEndpoint(parseDockerConfig({ checkCallerAddress: true }), "172.30.0.1", "EADDRNOTAVAIL").checkCaller).toBe(true);
   });
 
   it("draws metadata tokens and credential ids at random, not from the task ARN", () => {
