@@ -113,6 +113,18 @@ describe.skipIf(!available)("task isolation on the Docker runtime", () => {
     // Signature checking (--verify-signatures) accepts the credentials a task was handed...
     expect(runtime.issuedCredentials(own.AccessKeyId)).toEqual({ secretAccessKey: own.SecretAccessKey, sessionToken: own.Token });
 
+    // A bridge-mode container reaches its own metadata by the name it is given; its address is
+    // learnt when it first asks, even before the runtime has inspected it.
+    const bridge = taskSpec([{ name: "web", command: ["sh", "-c", 'echo "meta=$(wget -qO- "$ECS_CONTAINER_METADATA_URI_V4" 2>&1)"'] }], {
+      networkMode: "bridge",
+    });
+    await runtime.prepare(bridge);
+    await runtime.start(bridge);
+    await recorder.exited(bridge.taskArn, "web");
+    const bridgeText = (store.getStream("/ecs-sim/docker-test", `dtest/web/${bridge.taskId}`)?.events ?? []).map((e) => e.message).join("\n");
+    expect(JSON.parse(/^meta=(.*)$/m.exec(bridgeText)?.[1] ?? "null")?.Name).toBe("web");
+    await runtime.remove(bridge.taskArn);
+
     // ...until the task is gone.
     await runtime.remove(other.taskArn);
     expect(runtime.issuedCredentials(own.AccessKeyId)).toBeUndefined();
