@@ -27,6 +27,7 @@ const FLAGS = {
 /** Flags without a value; their ECS_SIM_* variables take 1/true or 0/false. */
 const SWITCHES = {
   "verify-signatures": "verifySignatures",
+  "allow-unauthenticated-admin": "allowUnauthenticatedAdmin",
 } as const;
 
 export const USAGE = `Usage: ecs-sim [options]
@@ -45,6 +46,8 @@ Options (each also ECS_SIM_<NAME> in the environment, and a key of the config fi
   --quota-profile <name>   aws-default | established | unlimited (default aws-default)
   --admin-token <token>    require this token on the admin API (/_sim/); mandatory with a
                            non-loopback --host (prefer ECS_SIM_ADMIN_TOKEN: flags show in ps)
+  --allow-unauthenticated-admin  bind beyond loopback without an admin token (a container
+                           published on the host's loopback only)
   --verify-signatures      check SigV4 signatures against the config file's accessKeys
   --log-level <level>      debug | info | warn | error | silent (default info)
   --log-format <fmt>       text | json (default text)

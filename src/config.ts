@@ -61,6 +61,11 @@ export const ConfigSchema = z.object({
    * `x-ecs-sim-admin-token: <token>`. Mandatory when listening beyond loopback.
    */
   adminToken: z.string().min(8, "adminToken must be at least 8 characters").optional(),
+  /**
+   * Start beyond loopback without an admin token: for a container whose port is published on the
+   * host's loopback only (`-p 127.0.0.1:4599:4599`), where 0.0.0.0 is the container's own address.
+   */
+  allowUnauthenticatedAdmin: Flag.default(false),
   /** Check each API call's SigV4 signature against `accessKeys` (off: any credentials pass). */
   verifySignatures: Flag.default(false),
   accessKeys: z.array(AccessKeySchema).default([]),

@@ -264,10 +264,11 @@ export class Simulator {
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
     const config = parseConfig(input);
-    if (!isLoopbackHost(config.host) && !config.adminToken) {
+    if (!isLoopbackHost(config.host) && !config.adminToken && !config.allowUnauthenticatedAdmin) {
       throw new ConfigError(
         `--host ${config.host} would expose the admin API (/_sim/: reset, quotas, state) beyond this machine; ` +
-          "set an admin token with ECS_SIM_ADMIN_TOKEN (or --admin-token) and send it as 'Authorization: Bearer <token>' or 'x-ecs-sim-admin-token: <token>'",
+          "set an admin token with ECS_SIM_ADMIN_TOKEN (or --admin-token) and send it as 'Authorization: Bearer <token>' or 'x-ecs-sim-admin-token: <token>' " +
+          "(or, if something else limits who reaches the port, ECS_SIM_ALLOW_UNAUTHENTICATED_ADMIN=1)",
       );
     }
     if (config.verifySignatures && config.accessKeys.length === 0) {
@@ -300,7 +301,9 @@ export class Simulator {
       const where = reachableAddresses(this.config.host).map((a) => `http://${a}:${port}`);
       this.ctx.logger.warn(
         `listening on ${this.config.host}:${port}, beyond this machine: reachable at ${where.join(", ") || "(no external interface found)"}. ` +
-          "Anyone who reaches it can call the ECS API and run containers; the admin API (/_sim/) requires the admin token.",
+          `Anyone who reaches it can call the ECS API and run containers; the admin API (/_sim/) ${
+            this.config.adminToken ? "requires the admin token" : "is open to them too (no admin token)"
+          }.`,
       );
     }
     return this.endpoint;

@@ -5,13 +5,16 @@ export const ADMIN_TOKEN_HEADER = "x-ecs-sim-admin-token";
 
 /**
  * With a token configured, every admin route (/_sim/...) needs it, as `Authorization: Bearer
- * <token>` or `x-ecs-sim-admin-token: <token>`. The decision uses the matched route, not the raw
- * URL, so no spelling of a path (percent-encoding, case) reaches an admin handler without it.
+ * <token>` or `x-ecs-sim-admin-token: <token>`, except GET /_sim/health, which container and
+ * orchestrator health checks call and which changes and reveals nothing secret. The decision uses
+ * the matched route, not the raw URL, so no spelling of a path (percent-encoding, case) reaches
+ * an admin handler without it.
  */
 export function requireAdminToken(app: FastifyInstance, token: string): void {
   const expected = digest(token);
   app.addHook("onRequest", async (req, reply) => {
-    if (!(req.routeOptions.url ?? "").startsWith("/_sim")) return;
+    const route = req.routeOptions.url ?? "";
+    if (!route.startsWith("/_sim") || (route === "/_sim/health" && req.method === "GET")) return;
     const given = presentedToken(req);
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return;
     return reply

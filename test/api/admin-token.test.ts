@@ -18,6 +18,20 @@ describe("binding beyond loopback", () => {
     await expect(Simulator.create({ runtime: "simulated", adminToken: "short" })).rejects.toThrow(/adminToken must be at least 8 characters/);
   });
 
+  it("starts beyond loopback without a token only when told to, and says the admin API is open", async () => {
+    const lines: string[] = [];
+    const sim = await startSimulator(
+      { host: "0.0.0.0", allowUnauthenticatedAdmin: true, runtime: "simulated", logLevel: "warn" },
+      { logWrite: (l) => lines.push(l) },
+    );
+    try {
+      expect(lines.find((l) => l.includes("listening on 0.0.0.0"))).toContain("is open to them too (no admin token)");
+      expect((await sim.simulator.app.inject({ method: "GET", url: "/_sim/state" })).statusCode).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it("starts on loopback without a token", async () => {
     const sim = await Simulator.create({ host: "127.0.0.1", runtime: "simulated" });
     await sim.close();
@@ -47,8 +61,9 @@ describe("the admin token", () => {
 
   const get = (url: string, headers: Record<string, string> = {}) => sim.simulator.app.inject({ method: "GET", url, headers });
 
-  it("is required on every admin route", async () => {
-    const res = await get("/_sim/health");
+  it("is required on every admin route but the health check", async () => {
+    expect((await get("/_sim/health")).statusCode).toBe(200);
+    const res = await get("/_sim/state");
     expect(res.statusCode).toBe(401);
     expect(res.headers["www-authenticate"]).toContain("Bearer");
     expect(res.json()).toEqual({
@@ -57,13 +72,13 @@ describe("the admin token", () => {
     });
     const reset = await sim.simulator.app.inject({ method: "POST", url: "/_sim/reset" });
     expect(reset.statusCode).toBe(401);
-    expect((await get("/_sim/health", { authorization: "Bearer wrong-token-value" })).statusCode).toBe(401);
-    expect((await get("/_sim/health", { "x-ecs-sim-admin-token": TOKEN.slice(0, -1) })).statusCode).toBe(401);
+    expect((await get("/_sim/state", { authorization: "Bearer wrong-token-value" })).statusCode).toBe(401);
+    expect((await get("/_sim/state", { "x-ecs-sim-admin-token": TOKEN.slice(0, -1) })).statusCode).toBe(401);
   });
 
   it("is accepted as a bearer token or in x-ecs-sim-admin-token", async () => {
-    expect((await get("/_sim/health", { authorization: `Bearer ${TOKEN}` })).json().status).toBe("ok");
-    expect((await get("/_sim/health", { "x-ecs-sim-admin-token": TOKEN })).json().status).toBe("ok");
+    expect((await get("/_sim/state", { authorization: `Bearer ${TOKEN}` })).statusCode).toBe(200);
+    expect((await get("/_sim/state", { "x-ecs-sim-admin-token": TOKEN })).statusCode).toBe(200);
   });
 
   it("cannot be sidestepped by spelling the path differently", async () => {

@@ -36,6 +36,8 @@ describe("CLI flags and ECS_SIM_* variables", () => {
     expect(parseConfig(parseCli([], { ECS_SIM_VERIFY_SIGNATURES: "false" }).config).verifySignatures).toBe(false);
     expect(parseConfig(parseCli([], {}).config)).toMatchObject({ verifySignatures: false });
     expect(parseConfig(parseCli([], {}).config).adminToken).toBeUndefined();
+    expect(parseConfig(parseCli(["--allow-unauthenticated-admin"], {}).config).allowUnauthenticatedAdmin).toBe(true);
+    expect(parseConfig(parseCli([], { ECS_SIM_ALLOW_UNAUTHENTICATED_ADMIN: "1" }).config).allowUnauthenticatedAdmin).toBe(true);
   });
 
   it("reads ECS_SIM_* variables when no flag is given", () => {

@@ -75,7 +75,7 @@ describe("task endpoint: what passes through to the simulator", () => {
     const guarded = await virtualSim({ adminToken: "admin-token-42" });
     const server = new MetadataServer({ route: async () => undefined, proxyTarget: guarded.endpoint, logger: silentLogger, allowAdmin: true });
     try {
-      const url = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}/_sim/health`;
+      const url = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}/_sim/state`;
       expect((await fetch(url)).status).toBe(401);
       expect((await fetch(url, { headers: { authorization: "Bearer admin-token-42" } })).status).toBe(200);
     } finally {
