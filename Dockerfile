@@ -15,6 +15,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     ECS_SIM_HOST=0.0.0.0 \
+    ECS_SIM_ALLOW_UNAUTHENTICATED_ADMIN=1 \
     ECS_SIM_PORT=4599
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

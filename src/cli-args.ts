@@ -21,6 +21,13 @@ const FLAGS = {
   "stopped-task-retention-ms": "stoppedTaskRetentionMs",
   "quota-profile": "quotaProfile",
   record: "record",
+  "admin-token": "adminToken",
+} as const;
+
+/** Flags without a value; their ECS_SIM_* variables take 1/true or 0/false. */
+const SWITCHES = {
+  "verify-signatures": "verifySignatures",
+  "allow-unauthenticated-admin": "allowUnauthenticatedAdmin",
 } as const;
 
 export const USAGE = `Usage: ecs-sim [options]
@@ -37,6 +44,11 @@ Options (each also ECS_SIM_<NAME> in the environment, and a key of the config fi
   --account-id <12 digits> default account (default 000000000000)
   --region <region>        default region (default us-east-1)
   --quota-profile <name>   aws-default | established | unlimited (default aws-default)
+  --admin-token <token>    require this token on the admin API (/_sim/); mandatory with a
+                           non-loopback --host (prefer ECS_SIM_ADMIN_TOKEN: flags show in ps)
+  --allow-unauthenticated-admin  bind beyond loopback without an admin token (a container
+                           published on the host's loopback only)
+  --verify-signatures      check SigV4 signatures against the config file's accessKeys
   --log-level <level>      debug | info | warn | error | silent (default info)
   --log-format <fmt>       text | json (default text)
   --stopped-task-retention-ms <n>  how long STOPPED tasks stay describable (default 3600000)
@@ -64,6 +76,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
     version: { type: "boolean", short: "v" },
   };
   for (const flag of Object.keys(FLAGS)) options[flag] = { type: "string" };
+  for (const flag of Object.keys(SWITCHES)) options[flag] = { type: "boolean" };
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
 
   const configPath = (values.config as string | undefined) ?? env.ECS_SIM_CONFIG;
@@ -81,6 +94,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliParse {
     } else {
       merged[key] = value;
     }
+  }
+  for (const [flag, key] of Object.entries(SWITCHES)) {
+    const value = values[flag] === true ? true : env[`ECS_SIM_${flag.toUpperCase().replaceAll("-", "_")}`];
+    if (value !== undefined) merged[key] = value;
   }
   return {
     help: values.help === true,

@@ -37,6 +37,14 @@ export const SimulatedRuleSchema = z.object({
   pullError: z.boolean().optional(),
 });
 
+/** Flags and ECS_SIM_* variables arrive as strings: "1"/"true" and "0"/"false" are booleans. */
+const Flag = z.preprocess((v) => (v === "1" || v === "true" ? true : v === "0" || v === "false" ? false : v), z.boolean());
+
+export const AccessKeySchema = z.object({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+});
+
 export const ConfigSchema = z.object({
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(4599),
@@ -48,6 +56,19 @@ export const ConfigSchema = z.object({
   clockStart: z.coerce.number().int().optional(),
   accountId: z.string().regex(/^\d{12}$/, "accountId must be 12 digits").default("000000000000"),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "region must look like us-east-1").default("us-east-1"),
+  /**
+   * Required by the admin API (/_sim/) when set: `Authorization: Bearer <token>` or
+   * `x-ecs-sim-admin-token: <token>`. Mandatory when listening beyond loopback.
+   */
+  adminToken: z.string().min(8, "adminToken must be at least 8 characters").optional(),
+  /**
+   * Start beyond loopback without an admin token: for a container whose port is published on the
+   * host's loopback only (`-p 127.0.0.1:4599:4599`), where 0.0.0.0 is the container's own address.
+   */
+  allowUnauthenticatedAdmin: Flag.default(false),
+  /** Check each API call's SigV4 signature against `accessKeys` (off: any credentials pass). */
+  verifySignatures: Flag.default(false),
+  accessKeys: z.array(AccessKeySchema).default([]),
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   logFormat: z.enum(["text", "json"]).default("text"),
   /** How long STOPPED tasks stay describable (AWS: at least one hour). */
@@ -80,6 +101,7 @@ export const ConfigSchema = z.object({
 export type SimConfig = z.infer<typeof ConfigSchema>;
 export type SimConfigInput = z.input<typeof ConfigSchema>;
 export type SimulatedRule = z.infer<typeof SimulatedRuleSchema>;
+export type AccessKey = z.infer<typeof AccessKeySchema>;
 
 export class ConfigError extends Error {}
 

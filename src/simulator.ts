@@ -39,6 +39,7 @@ import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
+import { isLoopbackHost, reachableAddresses } from "./core/addresses.js";
 import { VERSION } from "./version.js";
 import { ImageFaults } from "./scheduler/image-faults.js";
 import { registerScenarioRoutes } from "./api/admin/scenario.js";
@@ -58,6 +59,7 @@ import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
 import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
+import { SignatureVerifier, type IssuedCredentials } from "./api/signature.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -132,7 +134,14 @@ export class Simulator {
         ...(d.detail ? { detail: d.detail } : {}),
       }),
     );
-    this.events = new EventHub({ bus, clock, random: random.fork("events"), logger, config: config.events ?? {} });
+    this.events = new EventHub({
+      bus,
+      clock,
+      random: random.fork("events"),
+      logger,
+      config: config.events ?? {},
+      ownPort: () => (this.endpoint ? Number(new URL(this.endpoint).port) : undefined),
+    });
     this.capacity = new CapacityShortages({ clock, logger, random: random.fork("capacity"), config: parseCapacityConfig(config.capacity) });
     this.spot = new SpotInterruptions({
       clock,
@@ -180,6 +189,7 @@ export class Simulator {
       services: this.services,
     };
 
+    const issuedCredentials: IssuedCredentials = (id) => (this.runtime instanceof DockerRuntime ? this.runtime.issuedCredentials(id) : undefined);
     this.operations = buildOperationTable(this.domain, [serviceOperations(this.services)]);
     const scalable: ScalableServices = {
       desiredCount: (scope, cluster, service) => {
@@ -233,9 +243,11 @@ export class Simulator {
           ],
           defaults: { account: config.accountId, region: config.region },
           logger,
+          ...(config.verifySignatures ? { signatures: new SignatureVerifier(config.accessKeys, issuedCredentials) } : {}),
         });
       },
       precheck: clusterFirst(clusters),
+      issuedCredentials,
     });
   }
 
@@ -271,6 +283,16 @@ export class Simulator {
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
     const config = parseConfig(input);
+    if (!isLoopbackHost(config.host) && !config.adminToken && !config.allowUnauthenticatedAdmin) {
+      throw new ConfigError(
+        `--host ${config.host} would expose the admin API (/_sim/: reset, quotas, state) beyond this machine; ` +
+          "set an admin token with ECS_SIM_ADMIN_TOKEN (or --admin-token) and send it as 'Authorization: Bearer <token>' or 'x-ecs-sim-admin-token: <token>' " +
+          "(or, if something else limits who reaches the port, ECS_SIM_ALLOW_UNAUTHENTICATED_ADMIN=1)",
+      );
+    }
+    if (config.verifySignatures && config.accessKeys.length === 0) {
+      throw new ConfigError("--verify-signatures needs access keys: add accessKeys: [{accessKeyId, secretAccessKey}] to the config file");
+    }
     const kind = await chooseRuntime(config);
     const sim = new Simulator(config, opts, kind.kind);
     if (kind.warning) sim.ctx.logger.warn(kind.warning);
@@ -294,6 +316,15 @@ export class Simulator {
     const port = typeof address === "object" && address ? address.port : this.config.port;
     const host = this.config.host === "0.0.0.0" || this.config.host === "::" ? "127.0.0.1" : this.config.host;
     this.endpoint = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (!isLoopbackHost(this.config.host)) {
+      const where = reachableAddresses(this.config.host).map((a) => `http://${a}:${port}`);
+      this.ctx.logger.warn(
+        `listening on ${this.config.host}:${port}, beyond this machine: reachable at ${where.join(", ") || "(no external interface found)"}. ` +
+          `Anyone who reaches it can call the ECS API and run containers; the admin API (/_sim/) ${
+            this.config.adminToken ? "requires the admin token" : "is open to them too (no admin token)"
+          }.`,
+      );
+    }
     return this.endpoint;
   }
 

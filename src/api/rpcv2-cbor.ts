@@ -5,6 +5,7 @@ import { Messages } from "../errors/messages.js";
 import type { Logger } from "../core/logger.js";
 import { callerFrom } from "./protocol.js";
 import type { Scope } from "../domain/scope.js";
+import type { SignatureVerifier } from "./signature.js";
 
 /** A service that also speaks Smithy RPC v2 CBOR (current SDKs prefer it for CloudWatch). */
 export interface CborService {
@@ -31,7 +32,7 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  */
 export function registerRpcV2Cbor(
   app: FastifyInstance,
-  opts: { services: CborService[]; defaults: Scope; logger: Logger },
+  opts: { services: CborService[]; defaults: Scope; logger: Logger; signatures?: SignatureVerifier },
 ): void {
   app.addContentTypeParser("application/cbor", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
   app.post("/service/:service/operation/:operation", async (req, reply) => {
@@ -41,6 +42,7 @@ export function registerRpcV2Cbor(
     void reply.header("smithy-protocol", "rpc-v2-cbor");
     const caller = callerFrom(req.headers.authorization, opts.defaults);
     try {
+      await opts.signatures?.verify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : "" });
       const input = decodeBody(req.body);
       const result = await service.handle(operation, input, { account: caller.account, region: caller.region });
       return send(reply, 200, result ?? {});

@@ -12,6 +12,8 @@ import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, typ
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
 import { validationError } from "./validation.js";
 import { parseQueryParams, queryError, queryResponse } from "./query-protocol.js";
+import { requireAdminToken } from "./admin-auth.js";
+import { SignatureVerifier, type IssuedCredentials } from "./signature.js";
 
 const KNOWN = new Set<string>(ECS_OPERATIONS);
 
@@ -59,6 +61,8 @@ export interface ServerOptions {
   formTargets?: FormTarget[];
   observer?: CallObserver;
   extraTargets?: ExtraTarget[];
+  /** Task-role credentials the runtime handed out, accepted by signature checking. */
+  issuedCredentials?: IssuedCredentials;
   /** Registers the /_sim admin routes. */
   admin(app: FastifyInstance): void;
   /** Checks AWS makes before validating the request (an unknown cluster); throws an AwsError. */
@@ -91,7 +95,8 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   });
 
   if (opts.observer) observeCalls(app, opts.observer);
-  app.post("/", (req, reply) => dispatch(ctx, opts, req, reply));
+  const signatures = ctx.config.verifySignatures ? new SignatureVerifier(ctx.config.accessKeys, opts.issuedCredentials) : undefined;
+  app.post("/", (req, reply) => dispatch(ctx, opts, req, reply, signatures));
 
   // One readable line per API call: the operation, the caller's scope and the outcome.
   app.addHook("onResponse", async (req, reply) => {
@@ -107,6 +112,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
       ms: Math.round(reply.elapsedTime),
     });
   });
+  if (ctx.config.adminToken) requireAdminToken(app, ctx.config.adminToken);
   opts.admin(app);
 
   app.setNotFoundHandler((req, reply) => {
@@ -158,7 +164,15 @@ function observeCalls(app: FastifyInstance, observer: CallObserver): void {
   });
 }
 
-async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function dispatch(
+  ctx: SimContext,
+  opts: ServerOptions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  signatures: SignatureVerifier | undefined,
+): Promise<void> {
+  // Before anything else, as AWS does: an unauthenticated caller learns nothing, not even validation.
+  await signatures?.verify({ method: req.method, url: req.url, headers: req.headers, body: typeof req.body === "string" ? req.body : "" });
   const target = String(req.headers["x-amz-target"] ?? "");
   const caller = callerFrom(req.headers.authorization, { account: ctx.config.accountId, region: ctx.config.region });
   const scope = { account: caller.account, region: caller.region };

@@ -30,6 +30,16 @@ export class ServerException extends AwsError {
 export class AccessDeniedException extends AwsError {
   readonly code = "AccessDeniedException";
 }
+export class InvalidSignatureException extends AwsError {
+  readonly code = "InvalidSignatureException";
+}
+export class UnrecognizedClientException extends AwsError {
+  readonly code = "UnrecognizedClientException";
+}
+export class MissingAuthenticationTokenException extends AwsError {
+  readonly code = "MissingAuthenticationTokenException";
+  override readonly status = 403;
+}
 export class ThrottlingException extends AwsError {
   readonly code = "ThrottlingException";
 }

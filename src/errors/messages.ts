@@ -7,6 +7,12 @@
 export const Messages = {
   // Wire protocol
   rateExceeded: "Rate exceeded",
+  // Request signing (with --verify-signatures)
+  invalidSignature:
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+  unrecognizedClient: "The security token included in the request is invalid.",
+  /** SIMULATOR: AWS's wording for an unsigned request varies by service. */
+  missingAuthenticationToken: "Missing Authentication Token",
   serverUnavailable: "Service Unavailable. Please try again later.",
   /** SIMULATOR */
   unknownOperation: (target: string) => `Operation ${target} is not supported by Amazon ECS.`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, formatZodIssues } from "../config.js";
+import { literalTargetRefusal } from "./webhook-targets.js";
 
 /**
  * The `events` section of the simulator config. The root schema leaves it as an opaque record
@@ -40,6 +41,15 @@ export const EventsConfigSchema = z
     maxPendingDeliveries: z.coerce.number().int().min(1).default(1_000),
     /** SSE comment interval, so idle proxies and clients do not drop the stream. */
     sseKeepAliveMs: z.coerce.number().int().min(100).default(15_000),
+    /** Let webhooks reach link-local/metadata addresses and the simulator's own API. */
+    allowUnsafeWebhookTargets: z.boolean().default(false),
+  })
+  .superRefine((events, ctx) => {
+    if (events.allowUnsafeWebhookTargets) return;
+    events.webhooks.forEach((w, i) => {
+      const refusal = literalTargetRefusal(w.url);
+      if (refusal) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["webhooks", i, "url"], message: refusal });
+    });
   })
   .default({});
 

@@ -8,6 +8,7 @@ import { EventLog, type EventLogQuery, type LoggedEvent } from "./event-log.js";
 import { matchesFilter, type EventFilter } from "./filter.js";
 import { TASK_STATE_CHANGE, taskStateChangeDetail } from "./task-state-change.js";
 import { WebhookDispatcher, type DeliveryOutcome } from "./webhooks.js";
+import { createTargetGuard } from "./webhook-targets.js";
 
 export interface EventHubOptions {
   bus: EventBus;
@@ -23,6 +24,10 @@ export interface EventHubOptions {
   config?: EventsConfig | EventsConfigInput;
   /** For tests; defaults to global fetch. */
   fetch?: typeof fetch;
+  /** The simulator's API port once it listens: webhooks may not target it. */
+  ownPort?: () => number | undefined;
+  /** Name resolution for the webhook target check; for tests. */
+  resolve?: (hostname: string) => Promise<string[]>;
 }
 
 export type EventListener = (event: EcsEventEnvelope) => void;
@@ -58,6 +63,9 @@ export class EventHub {
       clock: opts.clock,
       logger: opts.logger,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(this.config.allowUnsafeWebhookTargets
+        ? {}
+        : { refuseTarget: createTargetGuard({ ownPort: opts.ownPort ?? (() => undefined), ...(opts.resolve ? { resolve: opts.resolve } : {}) }) }),
     });
     this.unsubscribeBus = [
       opts.bus.subscribe("task.changed", (p) => this.onTaskChanged(p)),

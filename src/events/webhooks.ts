@@ -28,6 +28,8 @@ export interface WebhookDispatcherOptions {
   logger: Logger;
   /** Injected for tests that want to observe requests without a server; defaults to global fetch. */
   fetch?: typeof fetch;
+  /** A reason to refuse the target (checked before each attempt), or undefined to deliver. */
+  refuseTarget?: (url: string) => Promise<string | undefined>;
 }
 
 interface Target {
@@ -99,6 +101,13 @@ export class WebhookDispatcher {
   private async attempt(target: Target, eventId: string, body: string, attempt: number): Promise<void> {
     if (this.closed) return;
     const url = target.config.url;
+    const refusal = await this.opts.refuseTarget?.(url);
+    if (refusal) {
+      target.pending--;
+      if (target.dropped++ === 0) this.opts.logger.error(refusal);
+      this.emit({ url, eventId, attempt, ok: false, error: refusal, gaveUp: true });
+      return;
+    }
     const controller = new AbortController();
     this.inflight.add(controller);
     // A real-time deadline on purpose: it bounds network I/O, which runs on wall time even when
@@ -118,6 +127,8 @@ export class WebhookDispatcher {
           ...target.config.headers,
         },
         body,
+        // A redirect could lead the POST to an address the target check refuses.
+        redirect: "manual",
         signal: controller.signal,
       });
       status = res.status;

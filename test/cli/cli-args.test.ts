@@ -28,6 +28,18 @@ describe("CLI flags and ECS_SIM_* variables", () => {
     });
   });
 
+  it("maps --admin-token and the --verify-signatures switch, and their variables", () => {
+    const flags = parseCli(["--admin-token", "flag-token-1", "--verify-signatures"], {}).config;
+    expect(parseConfig(flags)).toMatchObject({ adminToken: "flag-token-1", verifySignatures: true });
+    const env = parseCli([], { ECS_SIM_ADMIN_TOKEN: "env-token-12", ECS_SIM_VERIFY_SIGNATURES: "1" }).config;
+    expect(parseConfig(env)).toMatchObject({ adminToken: "env-token-12", verifySignatures: true });
+    expect(parseConfig(parseCli([], { ECS_SIM_VERIFY_SIGNATURES: "false" }).config).verifySignatures).toBe(false);
+    expect(parseConfig(parseCli([], {}).config)).toMatchObject({ verifySignatures: false });
+    expect(parseConfig(parseCli([], {}).config).adminToken).toBeUndefined();
+    expect(parseConfig(parseCli(["--allow-unauthenticated-admin"], {}).config).allowUnauthenticatedAdmin).toBe(true);
+    expect(parseConfig(parseCli([], { ECS_SIM_ALLOW_UNAUTHENTICATED_ADMIN: "1" }).config).allowUnauthenticatedAdmin).toBe(true);
+  });
+
   it("reads ECS_SIM_* variables when no flag is given", () => {
     const { config } = parseCli([], { ECS_SIM_STOPPED_TASK_RETENTION_MS: "5000", ECS_SIM_QUOTA_PROFILE: "unlimited", ECS_SIM_CLOCK: "virtual" });
     expect(parseConfig(config)).toMatchObject({ stoppedTaskRetentionMs: 5000, clock: "virtual", quotas: { profile: "unlimited" } });

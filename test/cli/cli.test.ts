@@ -65,6 +65,17 @@ describe.skipIf(!existsSync(CLI))("ecs-sim CLI", () => {
     for (const l of logLines) expect(JSON.parse(l)).toMatchObject({ level: expect.any(String), msg: expect.any(String) });
   });
 
+  it("refuses a non-loopback --host without an admin token, and warns with the real addresses with one", async () => {
+    const refused = start(["--host", "0.0.0.0", "--port", "0", "--runtime", "simulated"]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.output().stderr).toContain("ECS_SIM_ADMIN_TOKEN");
+    const exposed = start(["--host", "0.0.0.0", "--port", "0", "--runtime", "simulated"], { ECS_SIM_ADMIN_TOKEN: "cli-admin-token" });
+    await exposed.ready;
+    expect(exposed.output().stderr).toMatch(/WARN .*listening on 0\.0\.0\.0:\d+, beyond this machine: reachable at http:\/\//);
+    exposed.child.kill("SIGTERM");
+    expect(await exposed.exited).toBe(0);
+  });
+
   it("exits 2 with a clear message on a bad flag value or an unknown flag", async () => {
     const bad = start(["--timing", "glacial"]);
     expect(await bad.exited).toBe(2);

@@ -122,6 +122,7 @@ describe("events config", () => {
       webhookTimeoutMs: 5000,
       maxPendingDeliveries: 1000,
       sseKeepAliveMs: 15000,
+      allowUnsafeWebhookTargets: false,
     });
   });
 

@@ -58,8 +58,24 @@ export const DockerConfigSchema = z
     injectEndpointUrl: z.boolean().default(true),
     /** Container creations/starts and pulls in flight at once. */
     launchConcurrency: z.number().int().min(1).max(64).default(4),
-    /** Address the metadata/credentials server binds on the host; containers reach it via host-gateway. */
-    metadataHost: z.string().default("0.0.0.0"),
+    /**
+     * Address the task endpoint (metadata, credentials, API calls of tasks) binds. `auto`: the
+     * task network's gateway address when it is an address of this machine (Linux with a local
+     * dockerd), else 127.0.0.1 (Docker Desktop forwards host-gateway to the host's loopback).
+     */
+    metadataHost: z.string().min(1).default("auto"),
+    /**
+     * Name or address tasks use to reach the task endpoint, when it is not the bind address: e.g.
+     * the simulator's own container name when it runs in a container on the task network.
+     */
+    metadataAdvertiseHost: z.string().min(1).optional(),
+    /**
+     * Answer metadata and credentials only to connections from the task's own addresses. Default:
+     * on, unless the endpoint is bound on loopback (where Docker's port forwarding hides sources).
+     */
+    checkCallerAddress: z.boolean().optional(),
+    /** Let tasks reach the admin API (/_sim/) through their AWS_ENDPOINT_URL. */
+    allowTaskAdminAccess: z.boolean().default(false),
     /** 0 = an ephemeral port. */
     metadataPort: z.number().int().min(0).max(65535).default(0),
     /**

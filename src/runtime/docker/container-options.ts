@@ -146,8 +146,10 @@ export function buildPauseOptions(
     }
   }
   // busybox nc: `-ll -e` is a persistent server that pipes each connection to a fresh client,
-  // which makes the simulator's server appear on 127.0.0.1:<inTaskPort> inside the task.
-  const script = `exec /bin/busybox nc -ll -p ${forward.inTaskPort} -e /bin/busybox nc ${forward.host} ${forward.port}`;
+  // which makes the simulator's task endpoint appear on 127.0.0.1:<inTaskPort> inside the task.
+  // It listens on loopback only: reachable on the task's address, it would let any container
+  // relay requests that the endpoint then takes for this task's own.
+  const script = `exec /bin/busybox nc -ll -p ${forward.inTaskPort} 127.0.0.1 -e /bin/busybox nc ${forward.host} ${forward.port}`;
   return {
     name: `ecs-sim-pause-${spec.taskId}`,
     Image: image,

@@ -7,7 +7,7 @@
  * address, published ports, and a forwarder to the metadata server on 127.0.0.1); the task's
  * containers join it, so they reach each other on localhost as on Fargate.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import PQueue from "p-queue";
 import type { Task } from "@aws-sdk/client-ecs";
@@ -37,6 +37,7 @@ import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
 import { containerMetadata, taskCredentials, taskMetadata, type NetworkInfo } from "./metadata-shapes.js";
 import { checkSafety } from "./safety.js";
+import { isTaskCaller, listenTaskEndpoint, localAddresses, newCredentialsId, newMetadataToken, type TaskEndpointPlacement } from "./task-endpoint.js";
 import { loadSecretValues, resolveEnvironmentFiles, resolveSecrets } from "./secrets.js";
 import { Deferred, type ContainerState, type TaskState } from "./task-state.js";
 
@@ -57,8 +58,6 @@ export interface DockerRuntimeOptions {
   docker?: Docker;
 }
 
-/** The name containers use for the host (mapped to `host-gateway`). */
-const HOST_ALIAS = "ecs-sim-host";
 /** Upper bound on waiting for a container's last log lines before reporting its exit. */
 const LOG_DRAIN_MS = 2000;
 
@@ -66,6 +65,7 @@ interface Infra {
   networkName: string;
   net: NetworkInfo;
   metadataPort: number;
+  endpoint: TaskEndpointPlacement;
 }
 
 export class DockerRuntime implements TaskRuntime {
@@ -84,6 +84,8 @@ export class DockerRuntime implements TaskRuntime {
   private readonly byDockerId = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byCredentialsId = new Map<string, TaskState>();
+  /** Task-role credentials handed out, by access key id, so signature checking can accept them. */
+  private readonly issuedKeys = new Map<string, { secretAccessKey: string; sessionToken: string; taskArn: string }>();
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
   private readonly events: DockerEventStream;
   private readonly server: MetadataServer;
@@ -105,12 +107,29 @@ export class DockerRuntime implements TaskRuntime {
     this.docker = opts.docker ?? createDockerClient(this.config.dockerHost);
     this.queue = new PQueue({ concurrency: this.config.launchConcurrency });
     this.events = new DockerEventStream(this.docker, `${LABEL_INSTANCE}=${this.instanceId}`, (e) => this.onDockerEvent(e), this.logger);
-    this.server = new MetadataServer((path) => this.metadataRoute(path), opts.simulatorEndpoint, this.logger);
+    this.server = new MetadataServer({
+      route: (path, caller) => this.metadataRoute(path, caller),
+      proxyTarget: opts.simulatorEndpoint,
+      logger: this.logger,
+      allowAdmin: this.config.allowTaskAdminAccess,
+    });
   }
 
   /** Port of the metadata/credentials/proxy server on the host (after the first prepare()). */
   async metadataPort(): Promise<number> {
     return (await this.ready()).metadataPort;
+  }
+
+  /** Where the task endpoint listens (after the first prepare()), e.g. the task network's gateway. */
+  async taskEndpoint(): Promise<{ host: string; port: number }> {
+    const infra = await this.ready();
+    return { host: infra.endpoint.bindHost, port: infra.metadataPort };
+  }
+
+  /** The secret of task-role credentials this runtime issued and whose task still exists. */
+  issuedCredentials(accessKeyId: string): { secretAccessKey: string; sessionToken: string } | undefined {
+    const key = this.issuedKeys.get(accessKeyId);
+    return key && { secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken };
   }
 
   /** Removes containers, networks and volumes left by earlier ecs-sim instances (never this one's). */
@@ -240,6 +259,7 @@ export class DockerRuntime implements TaskRuntime {
       this.byMetadataToken.delete(c.metadataToken);
     }
     this.byCredentialsId.delete(task.credentialsId);
+    for (const [id, key] of this.issuedKeys) if (key.taskArn === taskArn) this.issuedKeys.delete(id);
     this.tasks.delete(taskArn);
   }
 
@@ -269,9 +289,10 @@ export class DockerRuntime implements TaskRuntime {
       await this.events.open();
       const networkName = this.config.networkName ?? `ecs-sim-${this.instanceId}`;
       const net = await this.ensureNetwork(networkName);
-      const metadataPort = await this.server.listen(this.config.metadataHost, this.config.metadataPort);
-      this.logger.debug("docker runtime ready", { network: networkName, metadataPort });
-      return { networkName, net, metadataPort };
+      const { endpoint, port: metadataPort } = await listenTaskEndpoint(this.server, this.config, net.gateway);
+      if (endpoint.fallback) this.logger.warn(`task endpoint on 127.0.0.1: ${endpoint.fallback}`);
+      this.logger.debug("docker runtime ready", { network: networkName, taskEndpoint: `${endpoint.bindHost}:${metadataPort}` });
+      return { networkName, net, metadataPort, endpoint };
     })();
     return this.infra;
   }
@@ -300,16 +321,13 @@ export class DockerRuntime implements TaskRuntime {
     if (existing) return existing;
     const task: TaskState = {
       spec,
-      credentialsId: randomUUID(),
+      credentialsId: newCredentialsId(),
       containers: new Map(),
       volumes: [],
       stopping: false,
       removed: false,
     };
     for (const c of spec.containers) {
-      const digits = (parseInt(createHash("sha256").update(`${spec.taskArn}/${c.name}`).digest("hex").slice(0, 12), 16) % 1e10)
-        .toString()
-        .padStart(10, "0");
       const where = containerLogLocation({
         clusterName: spec.clusterName,
         family: spec.family,
@@ -319,7 +337,7 @@ export class DockerRuntime implements TaskRuntime {
       });
       const state: ContainerState = {
         spec: c,
-        metadataToken: `${spec.taskId}-${digits}`,
+        metadataToken: newMetadataToken(spec.taskId),
         status: "PENDING",
         oom: false,
         health: "UNKNOWN",
@@ -394,13 +412,13 @@ export class DockerRuntime implements TaskRuntime {
 
   private async networkTarget(task: TaskState, infra: Infra): Promise<NetworkTarget> {
     const spec = task.spec;
-    const extraHosts = [`${HOST_ALIAS}:host-gateway`];
+    const extraHosts = infra.endpoint.extraHosts;
     if (this.isAwsvpc(spec)) {
       const image = await this.resolvePauseImage();
       const labels = containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause");
       const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, {
         inTaskPort: this.config.inTaskPort,
-        host: HOST_ALIAS,
+        host: infra.endpoint.taskHost,
         port: infra.metadataPort,
       });
       const pause = await this.queue.add(async () => {
@@ -432,8 +450,8 @@ export class DockerRuntime implements TaskRuntime {
     const base = this.isAwsvpc(spec)
       ? `http://127.0.0.1:${this.config.inTaskPort}`
       : spec.networkMode === "host"
-        ? `http://127.0.0.1:${infra.metadataPort}`
-        : `http://${HOST_ALIAS}:${infra.metadataPort}`;
+        ? `http://${infra.endpoint.hostModeAddress}:${infra.metadataPort}`
+        : `http://${infra.endpoint.taskHost}:${infra.metadataPort}`;
     const env: Record<string, string> = {
       AWS_REGION: spec.region,
       AWS_DEFAULT_REGION: spec.region,
@@ -615,19 +633,29 @@ export class DockerRuntime implements TaskRuntime {
 
   // --- metadata endpoint ---
 
-  private async metadataRoute(path: string): Promise<MetadataReply | undefined> {
+  private async metadataRoute(path: string, caller: string): Promise<MetadataReply | undefined> {
+    const infra = await this.ready();
+    const notThisTask = async (task: TaskState): Promise<MetadataReply | undefined> =>
+      infra.endpoint.checkCaller && !(await isTaskCaller(this.docker, task, caller, () => localAddresses().add(infra.endpoint.bindHost)))
+        ? { status: 403, body: { error: "Forbidden", message: `The caller ${caller} is not this task.` } }
+        : undefined;
     const cred = /^\/v2\/credentials\/([^/]+)$/.exec(path);
     if (cred) {
       const task = this.byCredentialsId.get(cred[1]!);
       if (!task || !task.spec.taskRoleArn) return { status: 404, body: { code: "NoCredentials", message: "No credentials for this task role" } };
-      return { status: 200, body: taskCredentials(task, this.clock.now(), this.credentialsSecret) };
+      const refused = await notThisTask(task);
+      if (refused) return refused;
+      const creds = taskCredentials(task, this.clock.now(), this.credentialsSecret);
+      this.issuedKeys.set(creds.AccessKeyId, { secretAccessKey: creds.SecretAccessKey, sessionToken: creds.Token, taskArn: task.spec.taskArn });
+      return { status: 200, body: creds };
     }
     const m = /^\/(v4|v3|api)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) return undefined;
     const hit = this.byMetadataToken.get(m[2]!);
     if (!hit) return { status: 404, body: { error: "unknown metadata path" } };
     const { task, container } = hit;
-    const infra = await this.ready();
+    const refused = await notThisTask(task);
+    if (refused) return refused;
     const live = this.lookupTask(task.spec.taskArn);
     const rest = (m[3] ?? "").replace(/\/$/, "");
     switch (rest) {

@@ -1,10 +1,12 @@
 /**
- * The small HTTP server containers talk to: task metadata (v3/v4), task credentials, and,
- * for every other path, a transparent proxy to the simulator's API. The proxy is what makes
- * AWS_ENDPOINT_URL work even when the simulator itself listens on 127.0.0.1 only.
+ * The task endpoint: the one HTTP server task containers talk to. It serves task metadata
+ * (v3/v4), task-role credentials, and forwards API calls (`POST /`, the ECS and Logs JSON
+ * protocols) to the simulator, so AWS_ENDPOINT_URL works even though the simulator listens on
+ * 127.0.0.1. Nothing else passes: the admin API (/_sim/) only when a setting allows it, so code in
+ * a task cannot reset or reconfigure the simulator that runs it.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "../../core/logger.js";
 
 export interface MetadataReply {
@@ -12,19 +14,31 @@ export interface MetadataReply {
   body: unknown;
 }
 
-/** Returns undefined when the path is not a metadata path (it is proxied then). */
-export type MetadataRoute = (path: string) => Promise<MetadataReply | undefined>;
+/**
+ * Answers a GET of a metadata or credentials path; undefined when the path is not one.
+ * `caller` is the connection's source address, for the check that the caller is the task.
+ */
+export type MetadataRoute = (path: string, caller: string) => Promise<MetadataReply | undefined>;
+
+export interface MetadataServerOptions {
+  route: MetadataRoute;
+  /** The simulator's endpoint; a function because the port is known only once it listens. */
+  proxyTarget: string | (() => string);
+  logger: Logger;
+  /** Forward /_sim/ requests too (off: tasks get the ECS and Logs APIs only). */
+  allowAdmin?: boolean;
+}
+
+const NOT_SERVED = {
+  error: "NotFound",
+  message: "The ecs-sim task endpoint serves task metadata, task credentials and API calls (POST /) only.",
+};
 
 export class MetadataServer {
   private server?: http.Server;
-  private readonly sockets = new Set<import("node:net").Socket>();
+  private readonly sockets = new Set<Socket>();
 
-  constructor(
-    private readonly route: MetadataRoute,
-    /** The simulator's endpoint; a function because the port is known only once it listens. */
-    private readonly proxyTarget: string | (() => string),
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly opts: MetadataServerOptions) {}
 
   async listen(host: string, port: number): Promise<number> {
     const server = http.createServer((req, res) => void this.handle(req, res));
@@ -44,29 +58,31 @@ export class MetadataServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!;
     try {
-      const reply = req.method === "GET" ? await this.route(path) : undefined;
-      if (reply) {
-        const body = JSON.stringify(reply.body);
-        res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-        res.end(body);
-        return;
+      if (req.method === "GET") {
+        const reply = await this.opts.route(path, callerAddress(req.socket));
+        if (reply) return sendJson(res, reply.status, reply.body);
       }
-      this.proxy(req, res);
+      if (this.forwards(req.method, path)) return this.proxy(req, res);
+      sendJson(res, 404, NOT_SERVED);
     } catch (err) {
-      this.logger.warn("metadata request failed", { path, error: (err as Error).message });
+      this.opts.logger.warn("metadata request failed", { path, error: (err as Error).message });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: (err as Error).message }));
     }
   }
 
+  /** API calls are `POST /`; anything else reaches the simulator only if the admin opt-in says so. */
+  private forwards(method: string | undefined, path: string): boolean {
+    if (method === "POST" && path === "/") return true;
+    return this.opts.allowAdmin === true && path.startsWith("/_sim/");
+  }
+
   private proxy(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const base = typeof this.proxyTarget === "function" ? this.proxyTarget() : this.proxyTarget;
+    const base = typeof this.opts.proxyTarget === "function" ? this.opts.proxyTarget() : this.opts.proxyTarget;
     const target = new URL(req.url ?? "/", base);
-    const headers = { ...req.headers };
-    // SigV4 signs the host header; the simulator does not verify signatures, but keep the
-    // original so a future verifier sees what the client signed.
+    // The host header stays as the client sent it: it is part of what SigV4 signs.
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers },
+      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: { ...req.headers } },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -86,4 +102,16 @@ export class MetadataServer {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The peer's address, IPv4-mapped IPv6 written as plain IPv4. */
+export function callerAddress(socket: Socket): string {
+  const address = socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }

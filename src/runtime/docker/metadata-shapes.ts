@@ -111,7 +111,15 @@ export function taskMetadata(
 }
 
 /** Fake but well-formed credentials for the task role; stable per task and role. */
-export function taskCredentials(task: TaskState, now: number, secret: string): Record<string, unknown> {
+export interface TaskCredentials {
+  RoleArn: string | undefined;
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  Expiration: string;
+}
+
+export function taskCredentials(task: TaskState, now: number, secret: string): TaskCredentials {
   const s = task.spec;
   const h = createHash("sha256").update(`${s.taskArn}|${s.taskRoleArn}|${secret}`).digest();
   const keyId = "ASIA" + base32(h.subarray(0, 10)).slice(0, 16);

@@ -29,7 +29,7 @@ export class Deferred<T> {
 
 export interface ContainerState {
   spec: RuntimeContainerSpec;
-  /** Token in this container's metadata URI: `<task id>-<10 digits>`. */
+  /** Secret in this container's metadata URI: `<task id>-<32 random hex digits>`. */
   metadataToken: string;
   image?: ResolvedImage;
   dockerId?: string;
@@ -65,6 +65,8 @@ export interface TaskState {
   pauseName?: string;
   privateIp?: string;
   macAddress?: string;
+  /** Source addresses accepted as this task on the task endpoint (see isTaskCaller). */
+  callerAddresses?: Set<string>;
   volumes: string[];
   pullStartedAt?: number;
   pullStoppedAt?: number;
