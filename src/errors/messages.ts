@@ -113,6 +113,10 @@ export const Messages = {
   spotInterrupted: "Your Spot Task was interrupted.",
   scalingActivity: (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`,
   outOfMemory: "OutOfMemoryError: Container killed due to memory usage",
+  /** SIMULATOR: AWS documents no wording for a task whose network interface goes away under it. */
+  networkLostBeforeStart: "ResourceInitializationError: failed to configure the task's network: its network namespace holder exited",
+  /** SIMULATOR: stopCode InfrastructureHealth; AWS documents no wording for this case. */
+  networkLost: "Task stopped because its network interface was lost: its network namespace holder exited",
   /** SIMULATOR */
   startedByOnlyFilter: "startedBy must be the only filter when it is specified.",
   /** SIMULATOR: the failure reason TASK_NOT_VALID is AWS's; its detail text is not documented. */

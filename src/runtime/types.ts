@@ -98,7 +98,9 @@ export type ContainerHealth = "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
 export type RuntimeEvent =
   | { type: "container-started"; taskArn: string; container: StartedContainer }
   | { type: "container-exited"; taskArn: string; name: string; exitCode?: number; reason?: string }
-  | { type: "container-health"; taskArn: string; name: string; status: ContainerHealth };
+  | { type: "container-health"; taskArn: string; name: string; status: ContainerHealth }
+  /** Whatever holds the task's network (the awsvpc pause container) is gone. */
+  | { type: "network-lost"; taskArn: string };
 
 export type RuntimeListener = (event: RuntimeEvent) => void;
 

@@ -85,6 +85,7 @@ export class TaskLifecycle {
     const d = this.drivers.get(event.taskArn);
     if (!d) return;
     if (event.type === "container-started") return;
+    if (event.type === "network-lost") return this.networkLost(d);
     const container = d.record.task.containers?.find((c) => c.name === event.name);
     if (!container) return;
     if (event.type === "container-health") {
@@ -222,6 +223,21 @@ export class TaskLifecycle {
       this.requestStop(d.record.task.taskArn!, "EssentialContainerExited", Messages.essentialContainerExited);
     }
     if (d.onAllExited && [...d.started].every((n) => d.exited.has(n))) d.onAllExited();
+  }
+
+  /**
+   * The task's network went away under it: before RUNNING the start failed; after it the task
+   * stops as AWS stops tasks whose infrastructure fails.
+   */
+  private networkLost(d: Driver): void {
+    const task = d.record.task;
+    if (task.desiredStatus === "STOPPED") return;
+    const running = task.lastStatus === "RUNNING";
+    this.requestStop(
+      task.taskArn!,
+      running ? "InfrastructureHealth" : "TaskFailedToStart",
+      running ? Messages.networkLost : Messages.networkLostBeforeStart,
+    );
   }
 
   private allExited(d: Driver): Promise<void> {

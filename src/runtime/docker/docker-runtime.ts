@@ -82,6 +82,8 @@ export class DockerRuntime implements TaskRuntime {
   private readonly queue: PQueue;
   private readonly tasks = new Map<string, TaskState>();
   private readonly byDockerId = new Map<string, { task: TaskState; container: ContainerState }>();
+  /** Network holders (pause containers) by Docker id: their death takes the task's network. */
+  private readonly byPauseId = new Map<string, TaskState>();
   private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byCredentialsId = new Map<string, TaskState>();
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
@@ -239,6 +241,7 @@ export class DockerRuntime implements TaskRuntime {
       if (c.dockerId) this.byDockerId.delete(c.dockerId);
       this.byMetadataToken.delete(c.metadataToken);
     }
+    if (task.pauseId) this.byPauseId.delete(task.pauseId);
     this.byCredentialsId.delete(task.credentialsId);
     this.tasks.delete(taskArn);
   }
@@ -407,6 +410,7 @@ export class DockerRuntime implements TaskRuntime {
         const created = await this.docker.createContainer(options);
         task.pauseId = created.id;
         task.pauseName = options.name;
+        this.byPauseId.set(created.id, task);
         await created.start();
         return created.inspect();
       });
@@ -550,6 +554,8 @@ export class DockerRuntime implements TaskRuntime {
   // --- Docker events ---
 
   private onDockerEvent(e: DockerContainerEvent): void {
+    const holder = this.byPauseId.get(e.id);
+    if (holder) return this.onPauseEvent(holder, e);
     const hit = this.byDockerId.get(e.id);
     if (!hit) return;
     const { task, container: c } = hit;
@@ -570,6 +576,14 @@ export class DockerRuntime implements TaskRuntime {
       if (status === "HEALTHY") c.healthy.resolve();
       this.emit({ type: "container-health", taskArn: task.spec.taskArn, name: c.spec.name, status });
     }
+  }
+
+  /** A pause container that dies while its task is not being stopped took the task's network with it. */
+  private onPauseEvent(task: TaskState, e: DockerContainerEvent): void {
+    if (e.action !== "die" || task.stopping || task.removed || task.networkLost) return;
+    task.networkLost = true;
+    this.logger.warn("network holder of a task exited", { task: task.spec.taskArn, exitCode: e.attributes["exitCode"] });
+    this.emit({ type: "network-lost", taskArn: task.spec.taskArn });
   }
 
   private async reportExit(task: TaskState, c: ContainerState, exitCode: number | undefined): Promise<void> {
