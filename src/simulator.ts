@@ -65,6 +65,9 @@ export interface SimulatorOptions {
 
 type RuntimeKind = "docker" | "simulated";
 
+/** Upper bound on waiting for launch steps still running once the runtime has closed. */
+const SHUTDOWN_DRAIN_MS = 30_000;
+
 /**
  * The composition root: builds the clock, random source, store, limits, runtime, scheduler and
  * API from one configuration, and owns their lifetime.
@@ -385,15 +388,21 @@ export class Simulator {
     };
   }
 
+  /**
+   * Stops admitting (no service or spot action, no new request, no launch step), lets requests and
+   * launches in flight finish (bounded), then removes everything the runtime started.
+   */
   async close(): Promise<void> {
     this.autoscaler.stop();
     this.services.close();
-    await this.loadBalancers?.closeAll();
-    this.lifecycle.dispose();
     this.spot.close();
+    this.lifecycle.beginShutdown();
+    await this.loadBalancers?.closeAll();
     this.events.close();
     await this.app.close();
     await this.runtime.close();
+    await this.lifecycle.drainLaunches(SHUTDOWN_DRAIN_MS);
+    this.lifecycle.dispose();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.tape?.close();
     this.wallClock?.clearAll();

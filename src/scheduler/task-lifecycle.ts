@@ -41,6 +41,10 @@ interface Driver {
  */
 export class TaskLifecycle {
   private readonly drivers = new Map<string, Driver>();
+  /** Stage delays in progress, so shutdown can end them at once. */
+  private readonly sleeps = new Map<TimerHandle, () => void>();
+  /** Set when shutdown begins: no launch goes past its current step, none reaches RUNNING. */
+  private closing = false;
 
   constructor(
     private readonly ctx: SimContext,
@@ -98,6 +102,33 @@ export class TaskLifecycle {
     this.containerExited(d, container, event.exitCode, event.reason);
   }
 
+  /**
+   * Shutdown, first step: stops admitting work. Launches end at their next step (the runtime call in
+   * progress finishes or fails), pending stage delays end now, and no task reaches RUNNING.
+   */
+  beginShutdown(): void {
+    this.closing = true;
+    for (const [handle, resolve] of this.sleeps) {
+      this.ctx.clock.clearTimeout(handle);
+      resolve();
+    }
+    this.sleeps.clear();
+  }
+
+  /**
+   * Waits for the launches in flight to return, at most `boundMs` of wall time (the virtual clock
+   * does not move during shutdown, so the bound cannot be on it).
+   */
+  async drainLaunches(boundMs: number): Promise<void> {
+    const launches = [...this.drivers.values()].flatMap((d) => (d.launching ? [d.launching] : []));
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+    });
+    await Promise.race([Promise.allSettled(launches), bound]);
+    clearTimeout(timer);
+  }
+
   /** Cancels timers; used on shutdown and reset. */
   dispose(): void {
     for (const d of this.drivers.values()) this.ctx.clock.clearTimeout(d.expiry);
@@ -107,7 +138,7 @@ export class TaskLifecycle {
   private async runLaunch(d: Driver): Promise<void> {
     const task = d.record.task;
     await this.wait(this.timing.provisioning);
-    if (this.stopRequested(d)) return;
+    if (this.halted(d)) return;
 
     this.attachEni(d);
     task.connectivity = "CONNECTED";
@@ -119,7 +150,7 @@ export class TaskLifecycle {
       await this.runtime.prepare(d.spec);
       await this.wait(this.timing.pull);
       task.pullStoppedAt = this.now();
-      if (this.stopRequested(d)) return;
+      if (this.halted(d)) return;
       const result = await this.runtime.start(d.spec);
       d.record.containersStarted = true;
       for (const started of result.containers) {
@@ -139,8 +170,10 @@ export class TaskLifecycle {
       if (err instanceof TaskStartError) return this.failStart(d, err);
       throw err;
     }
+    if (this.closing) return;
     this.transition(d, "ACTIVATING");
     await this.wait(this.timing.activating);
+    if (this.closing) return;
     // Containers have started, so the task shows RUNNING even if an essential one already
     // exited (as on Fargate); only a user stop before this point skips RUNNING.
     if (task.desiredStatus === "STOPPED" && task.stopCode !== "EssentialContainerExited") return;
@@ -265,8 +298,9 @@ export class TaskLifecycle {
     }
   }
 
-  private stopRequested(d: Driver): boolean {
-    return d.record.task.desiredStatus === "STOPPED";
+  /** A launch goes no further once a stop was asked for or the simulator is shutting down. */
+  private halted(d: Driver): boolean {
+    return d.record.task.desiredStatus === "STOPPED" || this.closing;
   }
 
   private transition(d: Driver, status: TaskStatus): void {
@@ -317,7 +351,14 @@ export class TaskLifecycle {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.ctx.clock.setTimeout(resolve, ms));
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const handle = this.ctx.clock.setTimeout(() => {
+        this.sleeps.delete(handle);
+        resolve();
+      }, ms);
+      this.sleeps.set(handle, resolve);
+    });
   }
 }
 

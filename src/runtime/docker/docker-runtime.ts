@@ -59,6 +59,8 @@ export interface DockerRuntimeOptions {
 
 /** The name containers use for the host (mapped to `host-gateway`). */
 const HOST_ALIAS = "ecs-sim-host";
+/** Tries at removing the instance network while the engine still counts endpoints of removed containers. */
+const NETWORK_REMOVE_ATTEMPTS = 10;
 /** Upper bound on waiting for a container's last log lines before reporting its exit. */
 const LOG_DRAIN_MS = 2000;
 
@@ -87,6 +89,8 @@ export class DockerRuntime implements TaskRuntime {
   private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byCredentialsId = new Map<string, TaskState>();
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
+  /** prepare()/start() calls not yet returned: shutdown waits for them before removing. */
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly events: DockerEventStream;
   private readonly server: MetadataServer;
   /** Mixed into credentials so they differ per simulator run (they are never replayed). */
@@ -122,8 +126,16 @@ export class DockerRuntime implements TaskRuntime {
 
   // --- TaskRuntime ---
 
-  async prepare(spec: RuntimeTaskSpec): Promise<void> {
-    if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
+  prepare(spec: RuntimeTaskSpec): Promise<void> {
+    return this.track(this.prepareNow(spec));
+  }
+
+  start(spec: RuntimeTaskSpec): Promise<StartResult> {
+    return this.track(this.startNow(spec));
+  }
+
+  private async prepareNow(spec: RuntimeTaskSpec): Promise<void> {
+    this.assertOpen();
     checkSafety(spec, this.config);
     await this.ready();
     const task = this.taskState(spec);
@@ -146,8 +158,8 @@ export class DockerRuntime implements TaskRuntime {
     task.pullStoppedAt = this.clock.now();
   }
 
-  async start(spec: RuntimeTaskSpec): Promise<StartResult> {
-    if (!this.tasks.get(spec.taskArn)?.pullStoppedAt) await this.prepare(spec);
+  private async startNow(spec: RuntimeTaskSpec): Promise<StartResult> {
+    if (!this.tasks.get(spec.taskArn)?.pullStoppedAt) await this.prepareNow(spec);
     const infra = await this.ready();
     const task = this.tasks.get(spec.taskArn)!;
 
@@ -168,6 +180,7 @@ export class DockerRuntime implements TaskRuntime {
       const env = this.containerEnv(task, c, infra, extra.files, extra.secrets);
       const options = buildContainerOptions(spec, c.spec, c.image!.local, env, c.labels, net);
       await this.queue.add(async () => {
+        this.assertOpen();
         const created = await this.docker.createContainer(options);
         c.dockerId = created.id;
         c.dockerName = options.name;
@@ -246,10 +259,15 @@ export class DockerRuntime implements TaskRuntime {
     this.tasks.delete(taskArn);
   }
 
+  /**
+   * Shutdown: admits no new engine call (queued ones fail at once), waits for the calls in flight
+   * (at most `shutdownTimeoutMs`), removes every task, then sweeps whatever still carries this
+   * instance's label: a create that answered after its task was removed must not survive us.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.queue.clear();
+    await this.settleInflight();
     const tasks = [...this.tasks.values()];
     if (this.config.keepContainers) {
       // Debugging: leave everything in place, but do not leave workloads running unattended.
@@ -257,12 +275,54 @@ export class DockerRuntime implements TaskRuntime {
     } else {
       await Promise.all(tasks.map((t) => this.remove(t.spec.taskArn)));
     }
+    if (!this.config.keepContainers) await this.sweepOwn();
     this.events.close();
     await this.server.close();
     const infra = await this.infra?.catch(() => undefined);
-    if (infra && this.createdNetwork && !this.config.keepContainers) {
-      await this.docker.getNetwork(infra.networkName).remove().catch((err: Error) => this.ignoreGone(err));
+    if (infra && this.createdNetwork && !this.config.keepContainers) await this.removeNetwork(infra.networkName);
+  }
+
+  /** The engine releases a removed container's endpoint asynchronously: retry briefly while it says "active endpoints". */
+  private async removeNetwork(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.docker.getNetwork(name).remove();
+        return;
+      } catch (err) {
+        const busy = (err as { statusCode?: number }).statusCode === 403 && /active endpoints/.test((err as Error).message);
+        if (!busy || attempt >= NETWORK_REMOVE_ATTEMPTS) return this.ignoreGone(err as Error);
+        await new Promise<void>((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    const done = (): void => void this.inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
+  }
+
+  private async settleInflight(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.shutdownTimeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inflight]), bound]);
+    clearTimeout(timer);
+  }
+
+  /** Removes every container and volume labelled with this instance, whatever the bookkeeping says. */
+  private async sweepOwn(): Promise<void> {
+    const filters = JSON.stringify({ label: [`${LABEL_INSTANCE}=${this.instanceId}`] });
+    const containers = await this.docker.listContainers({ all: true, filters }).catch(() => []);
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: Error) => this.ignoreGone(err))));
+    const volumes = await this.docker.listVolumes({ filters }).catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
+    for (const v of volumes.Volumes ?? []) await this.docker.getVolume(v.Name).remove().catch((err: Error) => this.ignoreGone(err));
   }
 
   // --- setup ---
@@ -407,6 +467,7 @@ export class DockerRuntime implements TaskRuntime {
         port: infra.metadataPort,
       });
       const pause = await this.queue.add(async () => {
+        this.assertOpen();
         const created = await this.docker.createContainer(options);
         task.pauseId = created.id;
         task.pauseName = options.name;
@@ -468,7 +529,10 @@ export class DockerRuntime implements TaskRuntime {
     }
     if (task.stopping || c.status !== "CREATED") return undefined;
     // Only the engine call itself holds a launch slot; bookkeeping round trips happen outside it.
-    await this.queue.add(() => this.docker.getContainer(c.dockerId!).start());
+    await this.queue.add(() => {
+      this.assertOpen();
+      return this.docker.getContainer(c.dockerId!).start();
+    });
     c.status = c.status === "CREATED" ? "RUNNING" : c.status;
     c.startedAt = this.clock.now();
     c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
