@@ -57,6 +57,10 @@ import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { createHash } from "node:crypto";
+import { resolve as resolvePath } from "node:path";
+import { StateDirError, StatePersistence } from "./state/persistence.js";
+import { persistedEntries, restoreEntries, savedStart, type PersistedMeta } from "./simulator-state.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -64,6 +68,15 @@ export interface SimulatorOptions {
 }
 
 type RuntimeKind = "docker" | "simulated";
+
+/** What a restart on a state dir must know before the parts are built. */
+interface Restart {
+  stateKey: string;
+  meta?: PersistedMeta;
+}
+
+/** How long after a background change (a task transition) its state is written, at most. */
+const BACKGROUND_FLUSH_MS = 50;
 
 /** Upper bound on waiting for launch steps still running once the runtime has closed. */
 const SHUTDOWN_DRAIN_MS = 30_000;
@@ -102,10 +115,14 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  private persistence?: StatePersistence;
+  private flushTimer?: NodeJS.Timeout;
+  private readonly restart?: Restart;
 
-  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
+  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind, restart?: Restart) {
     this.config = config;
-    this.seed = config.seed ?? randomInt(0, 2 ** 32 - 1);
+    if (restart) this.restart = restart;
+    this.seed = restart?.meta?.seed ?? config.seed ?? randomInt(0, 2 ** 32 - 1);
     const clock: Clock = createClock(config.clock, config.clockStart);
     const logger: Logger = createLogger({
       level: config.logLevel,
@@ -257,12 +274,82 @@ export class Simulator {
   }
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
-    const config = parseConfig(input);
+    let config = parseConfig(input);
     const kind = await chooseRuntime(config);
-    const sim = new Simulator(config, opts, kind.kind);
-    if (kind.warning) sim.ctx.logger.warn(kind.warning);
-    if (sim.runtime instanceof DockerRuntime) await sim.runtime.removeLeftovers();
-    return sim;
+    let persistence: StatePersistence | undefined;
+    let restart: Restart | undefined;
+    let saved: Map<string, unknown> | undefined;
+    if (config.stateDir) {
+      const dir = resolvePath(config.stateDir);
+      // The parts are not built yet: entries are collected through `sim`, assigned below.
+      let collect: () => Map<string, unknown> = () => new Map();
+      try {
+        persistence = StatePersistence.open(dir, () => collect());
+      } catch (err) {
+        if (err instanceof StateDirError || (err as NodeJS.ErrnoException).code) throw new ConfigError(`--state-dir: ${(err as Error).message}`);
+        throw err;
+      }
+      saved = persistence.loaded();
+      const start = saved ? savedStart(saved) : {};
+      restart = { stateKey: createHash("sha256").update(dir).digest("hex").slice(0, 12), ...(start.meta ? { meta: start.meta } : {}) };
+      // Virtual time goes on from where it stood; the seed is the one the state was made with.
+      if (start.clock !== undefined) config = { ...config, clockStart: start.clock };
+      const sim = new Simulator(config, opts, kind.kind, restart);
+      collect = () => sim.persistedEntries();
+      return sim.finishCreate(kind.warning, persistence, saved);
+    }
+    return new Simulator(config, opts, kind.kind).finishCreate(kind.warning);
+  }
+
+  private async finishCreate(warning: string | undefined, persistence?: StatePersistence, saved?: Map<string, unknown>): Promise<Simulator> {
+    if (warning) this.ctx.logger.warn(warning);
+    if (this.runtime instanceof DockerRuntime) await this.runtime.removeLeftovers();
+    if (persistence) await this.attachState(persistence, saved);
+    return this;
+  }
+
+  /**
+   * Restores what the state dir held (resources, then running tasks and services are taken over),
+   * then writes every change: before each mutating response is sent, and shortly after background
+   * changes such as task transitions.
+   */
+  private async attachState(persistence: StatePersistence, saved: Map<string, unknown> | undefined): Promise<void> {
+    this.persistence = persistence;
+    if (saved) {
+      restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
+      await this.domain.tasks.resume();
+      this.services.resume();
+      const counts = this.ctx.store.allRegions().reduce((n, r) => ({ tasks: n.tasks + r.tasks.size, services: n.services + r.services.size }), { tasks: 0, services: 0 });
+      this.ctx.logger.info(`state restored from ${persistence.dir}`, counts);
+    }
+    persistence.flush();
+    this.app.addHook("onSend", async (req, _reply, payload) => {
+      if (req.method !== "GET" && req.method !== "HEAD") this.persistence?.flush();
+      return payload;
+    });
+    this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
+    this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer || !this.persistence) return;
+    // Wall time on purpose: a write-behind delay, not simulated time (the virtual clock may stand still).
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.persistence?.flush();
+    }, BACKGROUND_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private persistedEntries(): Map<string, unknown> {
+    const port = this.runtime instanceof DockerRuntime ? this.runtime.listeningMetadataPort : undefined;
+    return persistedEntries({
+      store: this.ctx.store,
+      random: this.ctx.random,
+      clock: this.ctx.clock,
+      quotas: this.ctx.quotas,
+      meta: () => ({ seed: this.seed, ...(port ? { metadataPort: port } : {}) }),
+    });
   }
 
   /** The facts a user needs from the startup line to reproduce this run. */
@@ -400,6 +487,10 @@ export class Simulator {
     await this.loadBalancers?.closeAll();
     this.events.close();
     await this.app.close();
+    // The state is written before the runtime closes: launches it cuts short start over after a restart.
+    clearTimeout(this.flushTimer);
+    this.persistence?.close();
+    this.persistence = undefined;
     await this.runtime.close();
     await this.lifecycle.drainLaunches(SHUTDOWN_DRAIN_MS);
     this.lifecycle.dispose();
@@ -438,6 +529,8 @@ export class Simulator {
         simulatorEndpoint: () => this.endpoint ?? `http://127.0.0.1:${this.config.port}`,
         lookupTask: (arn) => this.lookupTask(arn),
         logStore: this.logs,
+        ...(this.restart ? { stateKey: this.restart.stateKey } : {}),
+        ...(this.restart?.meta?.metadataPort ? { preferredMetadataPort: this.restart.meta.metadataPort } : {}),
       });
     }
     return new SimulatedRuntime({

@@ -133,6 +133,13 @@ export interface TaskRuntime {
   remove(taskArn: string): Promise<void>;
   /** Stops and removes everything this runtime started. */
   close(): Promise<void>;
+  /**
+   * After a restart with persisted state: takes over the task's containers that `running` names and
+   * that still run, and answers their names (the others are gone).
+   */
+  adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]>;
+  /** After adoption: removes whatever is left of persisted tasks other than `adopted`. */
+  releaseUnadopted(adopted: string[]): Promise<void>;
 }
 
 export interface RuntimeFactoryContext {

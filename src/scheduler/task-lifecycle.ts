@@ -8,6 +8,9 @@ import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type TaskRunti
 import type { TaskRecord } from "../state/store.js";
 import type { StageTiming, TimingProfile } from "./timing.js";
 
+/** Tasks whose containers may still be running after a restart: the runtime is asked to adopt them. */
+const ADOPTABLE = new Set(["RUNNING", "DEACTIVATING", "STOPPING"]);
+
 export type TaskStatus =
   | "PROVISIONING"
   | "PENDING"
@@ -100,6 +103,82 @@ export class TaskLifecycle {
       return;
     }
     this.containerExited(d, container, event.exitCode, event.reason);
+  }
+
+  /**
+   * After a restart with persisted state (`--state-dir`), takes every persisted task over where it
+   * stood. The runtime first adopts the containers of tasks that had them running and removes
+   * whatever else it finds of this state; then each task goes on:
+   *   STOPPED: its expiry is scheduled again;
+   *   RUNNING: containers that vanished meanwhile count as exited, and an essential one gone stops
+   *            the task (InfrastructureHealth); the others run on;
+   *   being stopped: the stop flow runs again from where it applies;
+   *   starting (PROVISIONING..ACTIVATING): launched again from the start.
+   */
+  async resumeAll(items: { scope: Scope; record: TaskRecord; spec: RuntimeTaskSpec }[]): Promise<void> {
+    const adopted = new Map<string, string[]>();
+    for (const { record, spec } of items) {
+      if (!ADOPTABLE.has(record.task.lastStatus ?? "")) continue;
+      const wasRunning = (record.task.containers ?? []).filter((c) => c.lastStatus === "RUNNING").map((c) => c.name!);
+      adopted.set(spec.taskArn, await this.runtime.adopt(spec, wasRunning));
+    }
+    await this.runtime.releaseUnadopted([...adopted.keys()]);
+    for (const item of items) this.resume(item.scope, item.record, item.spec, adopted.get(item.spec.taskArn));
+  }
+
+  private resume(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec, running: string[] | undefined): void {
+    const d: Driver = { scope, record, spec, started: new Set(), exited: new Set() };
+    const task = record.task;
+    this.drivers.set(task.taskArn!, d);
+    if (task.lastStatus === "STOPPED") {
+      const left = Math.max(0, (record.expiresAt ?? this.ctx.clock.now()) - this.ctx.clock.now());
+      d.expiry = this.ctx.clock.setTimeout(() => this.expire(d), left);
+      return;
+    }
+    if (task.desiredStatus !== "STOPPED" && !running) return this.relaunch(d);
+
+    const alive = new Set(running ?? []);
+    let essentialGone = false;
+    let changed = false;
+    for (const c of task.containers ?? []) {
+      if (alive.has(c.name!)) {
+        d.started.add(c.name!);
+        continue;
+      }
+      if (c.lastStatus !== "RUNNING" && c.lastStatus !== "STOPPED") continue;
+      d.started.add(c.name!);
+      d.exited.add(c.name!);
+      if (c.lastStatus === "RUNNING") {
+        changed = true;
+        c.lastStatus = "STOPPED";
+        c.reason = Messages.containerGoneAtRestart;
+        essentialGone ||= spec.containers.find((x) => x.name === c.name)?.essential ?? false;
+      }
+    }
+    if (changed) this.bump(d);
+    if (task.desiredStatus !== "STOPPED") {
+      if (essentialGone) this.requestStop(task.taskArn!, "InfrastructureHealth", Messages.containersGoneAtRestart);
+      return;
+    }
+    d.stopping = (task.lastStatus === "DEPROVISIONING" ? this.wait(this.timing.deprovisioning).then(() => this.finish(d)) : this.runStop(d, true)).catch(
+      (err) => this.crash(d, err),
+    );
+  }
+
+  /** A launch the restart interrupted starts over: nothing of it runs any more. */
+  private relaunch(d: Driver): void {
+    const task = d.record.task;
+    d.record.containersStarted = false;
+    for (const c of task.containers ?? []) {
+      c.lastStatus = "PENDING";
+      delete c.runtimeId;
+      delete c.exitCode;
+      c.networkBindings = [];
+    }
+    delete task.pullStartedAt;
+    delete task.pullStoppedAt;
+    this.transition(d, "PROVISIONING");
+    d.launching = this.runLaunch(d).catch((err) => this.crash(d, err));
   }
 
   /**

@@ -31,7 +31,7 @@ import { createDockerClient } from "./client.js";
 import { buildContainerOptions, buildPauseOptions, taskVolumeName, type NetworkTarget } from "./container-options.js";
 import { DockerEventStream, type DockerContainerEvent } from "./event-stream.js";
 import { cannotPullReason, inspectImage, pullImage, rewriteImage, type ResolvedImage } from "./images.js";
-import { LABEL_INSTANCE, containerLabels, taskLabels } from "./labels.js";
+import { LABEL_INSTANCE, LABEL_ROLE, LABEL_STATE, LABEL_TASK_ARN, containerLabels, taskLabels } from "./labels.js";
 import { captureLogs } from "./log-capture.js";
 import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
@@ -55,6 +55,13 @@ export interface DockerRuntimeOptions {
   logStore?: LogStore;
   /** For tests: an existing client. */
   docker?: Docker;
+  /**
+   * With `--state-dir`: a key of the directory. Everything is labelled with it, survives shutdown,
+   * and is adopted (or removed) by the next simulator on the same directory.
+   */
+  stateKey?: string;
+  /** The metadata port an earlier process used: adopted containers' forwarders point at it. */
+  preferredMetadataPort?: number;
 }
 
 /** The name containers use for the host (mapped to `host-gateway`). */
@@ -99,6 +106,9 @@ export class DockerRuntime implements TaskRuntime {
   private createdNetwork = false;
   private pauseImage?: Promise<string>;
   private closed = false;
+  private readonly stateKey?: string;
+  private readonly preferredMetadataPort?: number;
+  private boundMetadataPort?: number;
 
   constructor(opts: DockerRuntimeOptions) {
     this.clock = opts.clock;
@@ -110,7 +120,11 @@ export class DockerRuntime implements TaskRuntime {
     this.logs = opts.logStore ?? new LogStore(opts.clock);
     this.docker = opts.docker ?? createDockerClient(this.config.dockerHost);
     this.queue = new PQueue({ concurrency: this.config.launchConcurrency });
-    this.events = new DockerEventStream(this.docker, `${LABEL_INSTANCE}=${this.instanceId}`, (e) => this.onDockerEvent(e), this.logger);
+    if (opts.stateKey) this.stateKey = opts.stateKey;
+    if (opts.preferredMetadataPort) this.preferredMetadataPort = opts.preferredMetadataPort;
+    // Adopted containers carry an earlier instance's label; with a state dir, the state label finds them all.
+    const ownLabel = this.stateKey ? `${LABEL_STATE}=${this.stateKey}` : `${LABEL_INSTANCE}=${this.instanceId}`;
+    this.events = new DockerEventStream(this.docker, ownLabel, (e) => this.onDockerEvent(e), this.logger);
     this.server = new MetadataServer((path) => this.metadataRoute(path), opts.simulatorEndpoint, this.logger);
   }
 
@@ -269,6 +283,12 @@ export class DockerRuntime implements TaskRuntime {
     this.closed = true;
     await this.settleInflight();
     const tasks = [...this.tasks.values()];
+    if (this.stateKey) {
+      // Persisted tasks keep running: the next simulator on the state dir adopts them.
+      this.events.close();
+      await this.server.close();
+      return;
+    }
     if (this.config.keepContainers) {
       // Debugging: leave everything in place, but do not leave workloads running unattended.
       await Promise.all(tasks.map((t) => this.stop(t.spec.taskArn, { signal: "SIGTERM", timeoutMs: () => 0 })));
@@ -294,6 +314,111 @@ export class DockerRuntime implements TaskRuntime {
         await new Promise<void>((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
+  }
+
+  /**
+   * After a restart on a state dir: finds the task's containers by label and takes over those that
+   * still run (event watch, logs, metadata, credentials). Answers the names of the running ones; none
+   * when the network holder is gone.
+   */
+  async adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]> {
+    await this.ready();
+    const found = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_TASK_ARN}=${spec.taskArn}`] }) });
+    const task = this.taskState(spec);
+    task.pullStoppedAt = this.clock.now();
+    let networkGone = this.isAwsvpc(spec);
+    const alive: string[] = [];
+    for (const info of found) {
+      if (info.Labels[LABEL_ROLE] === "pause") {
+        task.pauseId = info.Id;
+        task.pauseName = info.Names[0]?.replace(/^\//, "");
+        this.byPauseId.set(info.Id, task);
+        networkGone = info.State !== "running";
+        continue;
+      }
+      const name = info.Labels["com.amazonaws.ecs.container-name"];
+      const c = name ? task.containers.get(name) : undefined;
+      if (!c || !name) continue;
+      c.dockerId = info.Id;
+      c.dockerName = info.Names[0]?.replace(/^\//, "");
+      this.byDockerId.set(info.Id, { task, container: c });
+      if (info.State === "running" && running.includes(name)) {
+        c.status = "RUNNING";
+        c.startedAt = this.clock.now();
+        c.started.resolve();
+        c.startedEmitted = true;
+        c.logsDone = captureLogs(this.docker, info.Id, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
+          this.logger.warn("log capture failed", { container: name, error: err.message }),
+        );
+        alive.push(name);
+      } else {
+        c.status = "STOPPED";
+        c.exitEmitted = true;
+        c.exited.resolve(undefined);
+      }
+    }
+    await this.adoptAddressAndCredentials(task);
+    return networkGone ? [] : alive;
+  }
+
+  /** Removes containers and volumes of this state dir that belong to no adopted task. */
+  async releaseUnadopted(adopted: string[]): Promise<void> {
+    if (!this.stateKey) return;
+    const keep = new Set(adopted);
+    const filters = JSON.stringify({ label: [`${LABEL_STATE}=${this.stateKey}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    const stale = containers.filter((c) => !keep.has(c.Labels[LABEL_TASK_ARN] ?? ""));
+    await Promise.all(stale.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: Error) => this.ignoreGone(err))));
+    const volumes = (await this.docker.listVolumes({ filters })).Volumes ?? [];
+    for (const v of volumes) {
+      if (!keep.has(v.Labels?.[LABEL_TASK_ARN] ?? "")) await this.docker.getVolume(v.Name).remove().catch((err: Error) => this.ignoreGone(err));
+    }
+    if (stale.length) this.logger.info("removed containers of unknown or restarted tasks of the state dir", { containers: stale.length });
+  }
+
+  /** The adopted task's address (from its pause container) and credentials id (from its environment). */
+  private async adoptAddressAndCredentials(task: TaskState): Promise<void> {
+    const holder = task.pauseId ?? [...task.containers.values()].find((c) => c.dockerId)?.dockerId;
+    if (holder) {
+      const info = await this.docker.getContainer(holder).inspect().catch(() => undefined);
+      const ep = Object.values(info?.NetworkSettings?.Networks ?? {})[0];
+      if (ep?.IPAddress) task.privateIp = ep.IPAddress;
+      if (ep?.MacAddress) task.macAddress = ep.MacAddress;
+    }
+    const running = [...task.containers.values()].find((c) => c.status === "RUNNING" && c.dockerId);
+    if (!running) return;
+    const info = await this.docker.getContainer(running.dockerId!).inspect().catch(() => undefined);
+    const uri = info?.Config?.Env?.find((e) => e.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI="));
+    const id = uri ? /\/v2\/credentials\/([^/]+)$/.exec(uri)?.[1] : undefined;
+    if (!id) return;
+    this.byCredentialsId.delete(task.credentialsId);
+    task.credentialsId = id;
+    this.byCredentialsId.set(id, task);
+  }
+
+  private withState(labels: Record<string, string>): Record<string, string> {
+    return this.stateKey ? { ...labels, [LABEL_STATE]: this.stateKey } : labels;
+  }
+
+  /** The metadata server's port once it listens (persisted so that a restart can listen there again). */
+  get listeningMetadataPort(): number | undefined {
+    return this.boundMetadataPort;
+  }
+
+  /** The earlier process's metadata port when free (adopted forwarders point at it), else the configured one. */
+  private async listenMetadata(): Promise<number> {
+    const preferred = this.config.metadataPort === 0 ? this.preferredMetadataPort : undefined;
+    if (preferred) {
+      try {
+        return (this.boundMetadataPort = await this.server.listen(this.config.metadataHost, preferred));
+      } catch (err) {
+        this.logger.warn("metadata port of the earlier process is taken: adopted tasks lose their metadata endpoints", {
+          port: preferred,
+          error: (err as Error).message,
+        });
+      }
+    }
+    return (this.boundMetadataPort = await this.server.listen(this.config.metadataHost, this.config.metadataPort));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -330,9 +455,9 @@ export class DockerRuntime implements TaskRuntime {
   private ready(): Promise<Infra> {
     this.infra ??= (async () => {
       await this.events.open();
-      const networkName = this.config.networkName ?? `ecs-sim-${this.instanceId}`;
+      const networkName = this.config.networkName ?? (this.stateKey ? `ecs-sim-state-${this.stateKey}` : `ecs-sim-${this.instanceId}`);
       const net = await this.ensureNetwork(networkName);
-      const metadataPort = await this.server.listen(this.config.metadataHost, this.config.metadataPort);
+      const metadataPort = await this.listenMetadata();
       this.logger.debug("docker runtime ready", { network: networkName, metadataPort });
       return { networkName, net, metadataPort };
     })();
@@ -349,7 +474,7 @@ export class DockerRuntime implements TaskRuntime {
         Name: name,
         Driver: "bridge",
         CheckDuplicate: true,
-        Labels: { [LABEL_INSTANCE]: this.instanceId },
+        Labels: this.withState({ [LABEL_INSTANCE]: this.instanceId }),
       });
       this.createdNetwork = true;
       info = await this.docker.getNetwork(name).inspect();
@@ -387,7 +512,7 @@ export class DockerRuntime implements TaskRuntime {
         oom: false,
         health: "UNKNOWN",
         networkBindings: [],
-        labels: containerLabels(this.instanceId, spec, c, "container"),
+        labels: this.withState(containerLabels(this.instanceId, spec, c, "container")),
         started: new Deferred(),
         exited: new Deferred(),
         healthy: new Deferred(),
@@ -450,7 +575,7 @@ export class DockerRuntime implements TaskRuntime {
     for (const v of task.spec.volumes) {
       if (!v.name || v.host?.sourcePath) continue;
       const name = taskVolumeName(task.spec, v.name);
-      await this.docker.createVolume({ Name: name, Labels: taskLabels(this.instanceId, task.spec) });
+      await this.docker.createVolume({ Name: name, Labels: this.withState(taskLabels(this.instanceId, task.spec)) });
       task.volumes.push(name);
     }
   }
@@ -460,7 +585,7 @@ export class DockerRuntime implements TaskRuntime {
     const extraHosts = [`${HOST_ALIAS}:host-gateway`];
     if (this.isAwsvpc(spec)) {
       const image = await this.resolvePauseImage();
-      const labels = containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause");
+      const labels = this.withState(containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause"));
       const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, {
         inTaskPort: this.config.inTaskPort,
         host: HOST_ALIAS,

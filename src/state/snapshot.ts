@@ -1,0 +1,33 @@
+import { RegionState, type Store } from "./store.js";
+
+/**
+ * The store's one snapshot/restore interface: every record as one entry under a stable key, so a
+ * journal can write only what changed. Whoever changes how records are held (indexes, compact
+ * task records) changes these two functions and nothing else.
+ */
+const KINDS = ["clusters", "families", "tasks", "services", "tags", "settings", "defaultSettings", "runTaskTokens"] as const;
+type Kind = (typeof KINDS)[number];
+
+const SEP = "|";
+
+export function storeEntries(store: Store): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const region of store.allRegions()) {
+    for (const kind of KINDS) {
+      for (const [id, record] of region[kind] as Map<string, unknown>) {
+        out.set([region.account, region.region, kind, id].join(SEP), record);
+      }
+    }
+  }
+  return out;
+}
+
+/** Puts entries made by storeEntries back into an empty store. */
+export function restoreStore(store: Store, entries: Iterable<[string, unknown]>): void {
+  for (const [key, record] of entries) {
+    const [account, region, kind, ...rest] = key.split(SEP);
+    if (!account || !region || !KINDS.includes(kind as Kind)) continue;
+    const state: RegionState = store.region(account, region);
+    (state[kind as Kind] as Map<string, unknown>).set(rest.join(SEP), record);
+  }
+}
