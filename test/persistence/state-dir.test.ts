@@ -117,3 +117,73 @@ describe("--state-dir across close and restart", () => {
     }
   });
 });
+
+describe("tasks taken over after a restart", () => {
+  const config = (dir: string) => ({
+    runtime: "simulated" as const,
+    clock: "virtual" as const,
+    seed: 9,
+    quotas: { profile: "unlimited" },
+    stateDir: dir,
+    logLevel: "silent" as const,
+    stoppedTaskRetentionMs: 600_000,
+  });
+  const describeTask = async (sim: RunningSimulator, arn: string) => (await call(sim, "DescribeTasks", { tasks: [arn] })).body.tasks[0];
+
+  it("relaunches a starting task, finishes a stopping one, and expires a STOPPED one on its original schedule", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-sim-state-"));
+    const first = await startSimulator(config(dir));
+    await call(first, "RegisterTaskDefinition", TD);
+    const run = async (sim: RunningSimulator) =>
+      (await call(sim, "RunTask", { taskDefinition: "web", networkConfiguration: NET })).body.tasks[0].taskArn as string;
+    const gone = await run(first);
+    const stopping = await run(first);
+    await first.advanceClock(60_000);
+    await call(first, "StopTask", { task: gone });
+    await first.advanceClock(5 * 60_000);
+    expect((await describeTask(first, gone)).lastStatus).toBe("STOPPED");
+    const stoppedAt = (await describeTask(first, gone)).stoppedAt * 1000; // epoch seconds on the wire
+    await call(first, "StopTask", { task: stopping });
+    const starting = await run(first);
+    expect((await describeTask(first, starting)).lastStatus).toBe("PROVISIONING");
+    expect((await describeTask(first, stopping)).lastStatus).not.toBe("STOPPED");
+    await first.close();
+
+    const second = await startSimulator(config(dir));
+    try {
+      await second.advanceClock(60_000);
+      expect((await describeTask(second, starting)).lastStatus).toBe("RUNNING");
+      expect((await describeTask(second, stopping)).lastStatus).toBe("STOPPED");
+      // Retention counts from the original stop, not from the restart.
+      const untilExpiry = stoppedAt + 600_000 - second.simulator.ctx.clock.now();
+      await second.advanceClock(untilExpiry - 1000);
+      expect(await describeTask(second, gone)).toBeDefined();
+      await second.advanceClock(2000);
+      expect(await describeTask(second, gone)).toBeUndefined();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("the state dir's files", () => {
+  it("compacts the journal into the snapshot every compactEvery lines, and reloads the same entries", async () => {
+    const { StatePersistence } = await import("../../src/state/persistence.js");
+    const dir = mkdtempSync(join(tmpdir(), "ecs-sim-files-"));
+    const entries = new Map<string, unknown>();
+    const p = StatePersistence.open(dir, () => entries, 3);
+    for (let i = 0; i < 3; i++) {
+      entries.set(`k${i}`, { at: new Date(i * 1000), tags: new Set([i]) });
+      expect(p.flush()).toBe(1);
+    }
+    expect(p.flush()).toBe(0); // nothing changed: nothing written
+    expect(readFileSync(join(dir, "journal.ndjson"), "utf8")).toBe("");
+    expect(JSON.parse(readFileSync(join(dir, "snapshot.json"), "utf8")).entries).toHaveProperty("k2");
+    entries.delete("k0");
+    expect(p.flush()).toBe(1);
+    p.close();
+    const again = StatePersistence.open(dir, () => new Map());
+    expect(again.loaded()).toEqual(new Map([...entries]));
+    again.close();
+  });
+});
