@@ -315,6 +315,9 @@ export class Simulator {
    */
   private async attachState(persistence: StatePersistence, saved: Map<string, unknown> | undefined): Promise<void> {
     this.persistence = persistence;
+    if (saved && this.config.seed !== undefined && this.config.seed !== this.seed) {
+      this.ctx.logger.warn(`--seed ${this.config.seed} ignored: the state in ${persistence.dir} continues seed ${this.seed}`);
+    }
     if (saved) {
       restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
       await this.domain.tasks.resume();
