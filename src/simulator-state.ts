@@ -8,7 +8,7 @@ import { VirtualClock, type Clock } from "./core/clock.js";
 import type { RandomPosition, SeededRandom } from "./core/random.js";
 import { LimitsEngine, type PersistedLimits } from "./quotas/engine.js";
 import type { QuotaGate } from "./quotas/types.js";
-import { restoreStore, storeEntries } from "./state/snapshot.js";
+import { restoreStore, storeEntries, storeEntryStamp } from "./state/snapshot.js";
 import type { Store } from "./state/store.js";
 
 export interface PersistedMeta {
@@ -30,6 +30,14 @@ const META = "sim|meta";
 const RANDOM = "sim|random";
 const CLOCK = "sim|clock";
 const QUOTAS = "sim|quotas";
+
+/** Change stamps of entries (see StatePersistence): store records know theirs. */
+export function persistedStamp(key: string, value: unknown): string | undefined {
+  return key.startsWith(STORE) ? storeEntryStamp(key.slice(STORE.length), value) : undefined;
+}
+
+/** The random position changes with every request id drawn: it is written along with real changes. */
+export const VOLATILE_ENTRIES: ReadonlySet<string> = new Set([RANDOM]);
 
 export function persistedEntries(parts: PersistedParts): Map<string, unknown> {
   const out = new Map<string, unknown>();

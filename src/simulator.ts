@@ -60,7 +60,7 @@ import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
 import { createHash } from "node:crypto";
 import { resolve as resolvePath } from "node:path";
 import { StateDirError, StatePersistence } from "./state/persistence.js";
-import { persistedEntries, restoreEntries, savedStart, type PersistedMeta } from "./simulator-state.js";
+import { persistedEntries, persistedStamp, restoreEntries, savedStart, VOLATILE_ENTRIES, type PersistedMeta } from "./simulator-state.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -284,7 +284,7 @@ export class Simulator {
       // The parts are not built yet: entries are collected through `sim`, assigned below.
       let collect: () => Map<string, unknown> = () => new Map();
       try {
-        persistence = StatePersistence.open(dir, () => collect());
+        persistence = StatePersistence.open(dir, () => collect(), { stampOf: persistedStamp, volatile: VOLATILE_ENTRIES });
       } catch (err) {
         if (err instanceof StateDirError || (err as NodeJS.ErrnoException).code) throw new ConfigError(`--state-dir: ${(err as Error).message}`);
         throw err;
@@ -327,7 +327,7 @@ export class Simulator {
     }
     persistence.flush();
     this.app.addHook("onSend", async (req, _reply, payload) => {
-      if (req.method !== "GET" && req.method !== "HEAD") this.persistence?.flush();
+      if (changesState(req.method, req.headers["x-amz-target"])) this.persistence?.flush();
       return payload;
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
@@ -544,6 +544,17 @@ export class Simulator {
       defaults: { onSigterm: this.config.simulated.onSigterm, sigtermDelayMs: this.config.simulated.sigtermDelayMs },
     });
   }
+}
+
+/**
+ * Whether a request may change persisted state: reads (Describe/List/Get operations, GET routes)
+ * cannot, and the Logs API's data is not persisted.
+ */
+function changesState(method: string, target: string | string[] | undefined): boolean {
+  if (method === "GET" || method === "HEAD") return false;
+  if (typeof target !== "string") return true;
+  if (target.startsWith(LOGS_TARGET_PREFIX)) return false;
+  return !/\.(Describe|List|Get)[A-Z]/.test(target);
 }
 
 /**

@@ -19,6 +19,18 @@ const FORMAT = 1;
 
 export class StateDirError extends Error {}
 
+export interface PersistenceOptions {
+  /** Journal lines between snapshots (default 1000). */
+  compactEvery?: number;
+  /**
+   * A cheap token that changes whenever the entry does (a record's version counter), so unchanged
+   * entries are not serialized again on every flush; undefined means compare the JSON.
+   */
+  stampOf?: (key: string, value: unknown) => string | undefined;
+  /** Entries that change on every call and are written only along with some other change. */
+  volatile?: ReadonlySet<string>;
+}
+
 export class StatePersistence {
   /** The JSON last written per key: the baseline flush() diffs against. */
   private readonly written = new Map<string, string>();
@@ -26,17 +38,20 @@ export class StatePersistence {
   private journalLines = 0;
   private closed = false;
 
+  /** Change stamps of entries as last written (see PersistenceOptions.stampOf). */
+  private readonly stamps = new Map<string, string>();
+
   private constructor(
     readonly dir: string,
     private readonly collect: () => Map<string, unknown>,
-    private readonly compactEvery: number,
+    private readonly options: PersistenceOptions,
   ) {}
 
   /** Opens (creating it) and locks the directory: two simulators on one directory would corrupt it. */
-  static open(dir: string, collect: () => Map<string, unknown>, compactEvery = 1000): StatePersistence {
+  static open(dir: string, collect: () => Map<string, unknown>, options: PersistenceOptions = {}): StatePersistence {
     mkdirSync(dir, { recursive: true });
     lock(dir);
-    const p = new StatePersistence(dir, collect, compactEvery);
+    const p = new StatePersistence(dir, collect, options);
     p.readFiles();
     p.journalFd = openSync(join(dir, JOURNAL), "a");
     return p;
@@ -57,13 +72,22 @@ export class StatePersistence {
     const changed: string[] = [];
     const del: string[] = [];
     const next = new Map<string, string>();
+    const stamps = new Map<string, string>();
     for (const [key, value] of current) {
+      const stamp = this.options.stampOf?.(key, value);
+      if (stamp !== undefined) stamps.set(key, stamp);
+      const previous = this.written.get(key);
+      if (stamp !== undefined && previous !== undefined && this.stamps.get(key) === stamp) {
+        next.set(key, previous);
+        continue;
+      }
       const json = JSON.stringify(encode(value));
       next.set(key, json);
-      if (this.written.get(key) !== json) changed.push(key);
+      if (previous !== json) changed.push(key);
     }
     for (const key of this.written.keys()) if (!next.has(key)) del.push(key);
-    if (changed.length === 0 && del.length === 0) return 0;
+    const volatile = this.options.volatile ?? new Set<string>();
+    if (del.length === 0 && changed.every((k) => volatile.has(k))) return 0;
     // Values are spliced in as already-encoded JSON: each entry is stringified once per flush.
     const body = changed.map((k) => `${JSON.stringify(k)}:${next.get(k)}`).join(",");
     const line = `{"put":{${body}},"del":${JSON.stringify(del)}}\n`;
@@ -71,7 +95,9 @@ export class StatePersistence {
     fsyncSync(this.journalFd);
     for (const k of changed) this.written.set(k, next.get(k)!);
     for (const k of del) this.written.delete(k);
-    if (++this.journalLines >= this.compactEvery) this.compact();
+    this.stamps.clear();
+    for (const [k, v] of stamps) this.stamps.set(k, v);
+    if (++this.journalLines >= (this.options.compactEvery ?? 1000)) this.compact();
     return changed.length + del.length;
   }
 

@@ -1,4 +1,4 @@
-import { RegionState, type Store } from "./store.js";
+import { RegionState, type Store, type TaskRecord } from "./store.js";
 
 /**
  * The store's one snapshot/restore interface: every record as one entry under a stable key, so a
@@ -30,4 +30,14 @@ export function restoreStore(store: Store, entries: Iterable<[string, unknown]>)
     const state: RegionState = store.region(account, region);
     (state[kind as Kind] as Map<string, unknown>).set(rest.join(SEP), record);
   }
+}
+
+/**
+ * A change stamp for the entries that are many and big, tasks: the lifecycle bumps `version` on
+ * every change it makes to a task, and the rest of the record is small.
+ */
+export function storeEntryStamp(key: string, record: unknown): string | undefined {
+  if (key.split(SEP)[2] !== "tasks") return undefined;
+  const r = record as TaskRecord;
+  return `${r.task.version ?? 0}|${r.containersStarted}|${r.expiresAt ?? ""}|${r.serviceName ?? ""}|${JSON.stringify(r.protection ?? null)}`;
 }

@@ -171,7 +171,7 @@ describe("the state dir's files", () => {
     const { StatePersistence } = await import("../../src/state/persistence.js");
     const dir = mkdtempSync(join(tmpdir(), "ecs-sim-files-"));
     const entries = new Map<string, unknown>();
-    const p = StatePersistence.open(dir, () => entries, 3);
+    const p = StatePersistence.open(dir, () => entries, { compactEvery: 3 });
     for (let i = 0; i < 3; i++) {
       entries.set(`k${i}`, { at: new Date(i * 1000), tags: new Set([i]) });
       expect(p.flush()).toBe(1);
