@@ -381,7 +381,9 @@ export class Simulator {
   /** Moves the virtual clock; refused under the real clock. */
   async advanceClock(ms: number): Promise<number> {
     if (!(this.ctx.clock instanceof VirtualClock)) throw new Error("advanceClock needs the virtual clock (--clock virtual)");
-    return this.ctx.clock.advance(ms);
+    const now = await this.ctx.clock.advance(ms);
+    this.persistence?.flush();
+    return now;
   }
 
   /**
@@ -461,6 +463,7 @@ export class Simulator {
     this.capacity.reset();
     this.autoscaler.stop();
     this.autoscaler.start();
+    this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
 

@@ -187,3 +187,24 @@ describe("the state dir's files", () => {
     again.close();
   });
 });
+
+describe("in-process calls on a state dir", () => {
+  it("writes a programmatic reset and clock advance at once, not only API calls", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-sim-state-"));
+    const first = await open(dir);
+    await call(first, "CreateCluster", { clusterName: "wiped" });
+    await first.reset();
+    await first.advanceClock(3_600_000);
+    const at = first.simulator.ctx.clock.now();
+    // No close(): what a kill -9 right now would leave behind.
+    await first.simulator.app.close();
+    writeFileSync(join(dir, "lock"), "999999999\n");
+    const second = await open(dir);
+    try {
+      expect(second.simulator.ctx.clock.now()).toBe(at);
+      expect((await call(second, "ListClusters")).body.clusterArns).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
