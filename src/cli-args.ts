@@ -22,6 +22,7 @@ const FLAGS = {
   "quota-profile": "quotaProfile",
   record: "record",
   "admin-token": "adminToken",
+  "state-dir": "stateDir",
 } as const;
 
 /** Flags without a value; their ECS_SIM_* variables take 1/true or 0/false. */
@@ -52,6 +53,7 @@ Options (each also ECS_SIM_<NAME> in the environment, and a key of the config fi
   --log-level <level>      debug | info | warn | error | silent (default info)
   --log-format <fmt>       text | json (default text)
   --stopped-task-retention-ms <n>  how long STOPPED tasks stay describable (default 3600000)
+  --state-dir <dir>        keep state across restarts in <dir> (default: none, in memory)
   --config <file>          JSON config file
   --scenario <file>        a scenario (YAML or JSON) to build and run: world, timeline, settings
   --record <file>          write every API call and its answer to a tape (JSON lines)

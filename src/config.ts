@@ -81,6 +81,8 @@ export const ConfigSchema = z.object({
    * with what they would register (Prefect's worker) show locally the re-registration they do on AWS.
    */
   emitEnableFaultInjection: z.boolean().default(true),
+  /** Keep state across restarts in this directory (snapshot + fsync'd journal); off when absent. */
+  stateDir: z.string().min(1).optional(),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),

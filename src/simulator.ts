@@ -60,6 +60,10 @@ import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
 import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
 import { SignatureVerifier, type IssuedCredentials } from "./api/signature.js";
+import { createHash } from "node:crypto";
+import { resolve as resolvePath } from "node:path";
+import { StateDirError, StatePersistence } from "./state/persistence.js";
+import { persistedEntries, persistedStamp, restoreEntries, savedStart, VOLATILE_ENTRIES, type PersistedMeta } from "./simulator-state.js";
 
 export interface SimulatorOptions {
   /** Where log lines go (default: stderr). */
@@ -67,6 +71,18 @@ export interface SimulatorOptions {
 }
 
 type RuntimeKind = "docker" | "simulated";
+
+/** What a restart on a state dir must know before the parts are built. */
+interface Restart {
+  stateKey: string;
+  meta?: PersistedMeta;
+}
+
+/** How long after a background change (a task transition) its state is written, at most. */
+const BACKGROUND_FLUSH_MS = 50;
+
+/** Upper bound on waiting for launch steps still running once the runtime has closed. */
+const SHUTDOWN_DRAIN_MS = 30_000;
 
 /**
  * The composition root: builds the clock, random source, store, limits, runtime, scheduler and
@@ -102,10 +118,14 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  private persistence?: StatePersistence;
+  private flushTimer?: NodeJS.Timeout;
+  private readonly restart?: Restart;
 
-  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
+  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind, restart?: Restart) {
     this.config = config;
-    this.seed = config.seed ?? randomInt(0, 2 ** 32 - 1);
+    if (restart) this.restart = restart;
+    this.seed = restart?.meta?.seed ?? config.seed ?? randomInt(0, 2 ** 32 - 1);
     const clock: Clock = createClock(config.clock, config.clockStart);
     const logger: Logger = createLogger({
       level: config.logLevel,
@@ -282,7 +302,7 @@ export class Simulator {
   }
 
   static async create(input: SimConfigInput = {}, opts: SimulatorOptions = {}): Promise<Simulator> {
-    const config = parseConfig(input);
+    let config = parseConfig(input);
     if (!isLoopbackHost(config.host) && !config.adminToken && !config.allowUnauthenticatedAdmin) {
       throw new ConfigError(
         `--host ${config.host} would expose the admin API (/_sim/: reset, quotas, state) beyond this machine; ` +
@@ -294,10 +314,83 @@ export class Simulator {
       throw new ConfigError("--verify-signatures needs access keys: add accessKeys: [{accessKeyId, secretAccessKey}] to the config file");
     }
     const kind = await chooseRuntime(config);
-    const sim = new Simulator(config, opts, kind.kind);
-    if (kind.warning) sim.ctx.logger.warn(kind.warning);
-    if (sim.runtime instanceof DockerRuntime) await sim.runtime.removeLeftovers();
-    return sim;
+    let persistence: StatePersistence | undefined;
+    let restart: Restart | undefined;
+    let saved: Map<string, unknown> | undefined;
+    if (config.stateDir) {
+      const dir = resolvePath(config.stateDir);
+      // The parts are not built yet: entries are collected through `sim`, assigned below.
+      let collect: () => Map<string, unknown> = () => new Map();
+      try {
+        persistence = StatePersistence.open(dir, () => collect(), { stampOf: persistedStamp, volatile: VOLATILE_ENTRIES });
+      } catch (err) {
+        if (err instanceof StateDirError || (err as NodeJS.ErrnoException).code) throw new ConfigError(`--state-dir: ${(err as Error).message}`);
+        throw err;
+      }
+      saved = persistence.loaded();
+      const start = saved ? savedStart(saved) : {};
+      restart = { stateKey: createHash("sha256").update(dir).digest("hex").slice(0, 12), ...(start.meta ? { meta: start.meta } : {}) };
+      // Virtual time goes on from where it stood; the seed is the one the state was made with.
+      if (start.clock !== undefined) config = { ...config, clockStart: start.clock };
+      const sim = new Simulator(config, opts, kind.kind, restart);
+      collect = () => sim.persistedEntries();
+      return sim.finishCreate(kind.warning, persistence, saved);
+    }
+    return new Simulator(config, opts, kind.kind).finishCreate(kind.warning);
+  }
+
+  private async finishCreate(warning: string | undefined, persistence?: StatePersistence, saved?: Map<string, unknown>): Promise<Simulator> {
+    if (warning) this.ctx.logger.warn(warning);
+    if (this.runtime instanceof DockerRuntime) await this.runtime.removeLeftovers();
+    if (persistence) await this.attachState(persistence, saved);
+    return this;
+  }
+
+  /**
+   * Restores what the state dir held (resources, then running tasks and services are taken over),
+   * then writes every change: before each mutating response is sent, and shortly after background
+   * changes such as task transitions.
+   */
+  private async attachState(persistence: StatePersistence, saved: Map<string, unknown> | undefined): Promise<void> {
+    this.persistence = persistence;
+    if (saved && this.config.seed !== undefined && this.config.seed !== this.seed) {
+      this.ctx.logger.warn(`--seed ${this.config.seed} ignored: the state in ${persistence.dir} continues seed ${this.seed}`);
+    }
+    if (saved) {
+      restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
+      await this.domain.tasks.resume();
+      this.services.resume();
+      const counts = this.ctx.store.allRegions().reduce((n, r) => ({ tasks: n.tasks + r.tasks.size, services: n.services + r.services.size }), { tasks: 0, services: 0 });
+      this.ctx.logger.info(`state restored from ${persistence.dir}`, counts);
+    }
+    persistence.flush();
+    this.app.addHook("onSend", async (req, _reply, payload) => {
+      if (changesState(req.method, req.headers["x-amz-target"])) this.persistence?.flush();
+      return payload;
+    });
+    this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
+    this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+  }
+
+  private flushSoon(): void {
+    if (this.flushTimer || !this.persistence) return;
+    // Wall time on purpose: a write-behind delay, not simulated time (the virtual clock may stand still).
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.persistence?.flush();
+    }, BACKGROUND_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private persistedEntries(): Map<string, unknown> {
+    const port = this.runtime instanceof DockerRuntime ? this.runtime.listeningMetadataPort : undefined;
+    return persistedEntries({
+      store: this.ctx.store,
+      random: this.ctx.random,
+      clock: this.ctx.clock,
+      quotas: this.ctx.quotas,
+      meta: () => ({ seed: this.seed, ...(port ? { metadataPort: port } : {}) }),
+    });
   }
 
   /** The facts a user needs from the startup line to reproduce this run. */
@@ -335,7 +428,9 @@ export class Simulator {
   /** Moves the virtual clock; refused under the real clock. */
   async advanceClock(ms: number): Promise<number> {
     if (!(this.ctx.clock instanceof VirtualClock)) throw new Error("advanceClock needs the virtual clock (--clock virtual)");
-    return this.ctx.clock.advance(ms);
+    const now = await this.ctx.clock.advance(ms);
+    this.persistence?.flush();
+    return now;
   }
 
   /**
@@ -415,6 +510,7 @@ export class Simulator {
     this.capacity.reset();
     this.autoscaler.stop();
     this.autoscaler.start();
+    this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
 
@@ -432,15 +528,25 @@ export class Simulator {
     };
   }
 
+  /**
+   * Stops admitting (no service or spot action, no new request, no launch step), lets requests and
+   * launches in flight finish (bounded), then removes everything the runtime started.
+   */
   async close(): Promise<void> {
     this.autoscaler.stop();
     this.services.close();
-    await this.loadBalancers?.closeAll();
-    this.lifecycle.dispose();
     this.spot.close();
+    this.lifecycle.beginShutdown();
+    await this.loadBalancers?.closeAll();
     this.events.close();
     await this.app.close();
+    // The state is written before the runtime closes: launches it cuts short start over after a restart.
+    clearTimeout(this.flushTimer);
+    this.persistence?.close();
+    this.persistence = undefined;
     await this.runtime.close();
+    await this.lifecycle.drainLaunches(SHUTDOWN_DRAIN_MS);
+    this.lifecycle.dispose();
     if (this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.tape?.close();
     this.wallClock?.clearAll();
@@ -476,6 +582,8 @@ export class Simulator {
         simulatorEndpoint: () => this.endpoint ?? `http://127.0.0.1:${this.config.port}`,
         lookupTask: (arn) => this.lookupTask(arn),
         logStore: this.logs,
+        ...(this.restart ? { stateKey: this.restart.stateKey } : {}),
+        ...(this.restart?.meta?.metadataPort ? { preferredMetadataPort: this.restart.meta.metadataPort } : {}),
       });
     }
     return new SimulatedRuntime({
@@ -486,6 +594,17 @@ export class Simulator {
       defaults: { onSigterm: this.config.simulated.onSigterm, sigtermDelayMs: this.config.simulated.sigtermDelayMs },
     });
   }
+}
+
+/**
+ * Whether a request may change persisted state: reads (Describe/List/Get operations, GET routes)
+ * cannot, and the Logs API's data is not persisted.
+ */
+function changesState(method: string, target: string | string[] | undefined): boolean {
+  if (method === "GET" || method === "HEAD") return false;
+  if (typeof target !== "string") return true;
+  if (target.startsWith(LOGS_TARGET_PREFIX)) return false;
+  return !/\.(Describe|List|Get)[A-Z]/.test(target);
 }
 
 /**

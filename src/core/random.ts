@@ -1,3 +1,9 @@
+/** Where a stream stands: its four sfc32 words, and those of the streams forked from it, in fork order. */
+export interface RandomPosition {
+  words: [number, number, number, number];
+  forks: RandomPosition[];
+}
+
 /**
  * The one source of randomness: a seeded sfc32 generator. Every id, jitter, injected fault and
  * spot interruption draws from it, so the same seed and the same calls replay the same run.
@@ -8,6 +14,8 @@ export class SeededRandom {
   private c: number;
   private d: number;
   readonly seed: number;
+  /** Streams forked from this one, so that a restart can put every stream back where it stood. */
+  private readonly forks: SeededRandom[] = [];
 
   constructor(seed: number) {
     this.seed = seed >>> 0;
@@ -35,7 +43,19 @@ export class SeededRandom {
   fork(label: string): SeededRandom {
     let h = this.seed ^ 0x811c9dc5;
     for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
-    return new SeededRandom(h >>> 0);
+    const child = new SeededRandom(h >>> 0);
+    this.forks.push(child);
+    return child;
+  }
+
+  position(): RandomPosition {
+    return { words: [this.a, this.b, this.c, this.d], forks: this.forks.map((f) => f.position()) };
+  }
+
+  /** Puts this stream and its forks back at a saved position (forks are matched by fork order). */
+  restorePosition(p: RandomPosition): void {
+    [this.a, this.b, this.c, this.d] = p.words;
+    p.forks.forEach((f, i) => this.forks[i]?.restorePosition(f));
   }
 
   nextUint32(): number {

@@ -119,6 +119,14 @@ export const Messages = {
   spotInterrupted: "Your Spot Task was interrupted.",
   scalingActivity: (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`,
   outOfMemory: "OutOfMemoryError: Container killed due to memory usage",
+  /** SIMULATOR: AWS documents no wording for a task whose network interface goes away under it. */
+  networkLostBeforeStart: "ResourceInitializationError: failed to configure the task's network: its network namespace holder exited",
+  /** SIMULATOR: a container of a persisted task that was no longer there after a restart. */
+  containerGoneAtRestart: "The container was gone when the simulator restarted",
+  /** SIMULATOR: stopCode InfrastructureHealth, for a persisted task whose essential container was gone after a restart. */
+  containersGoneAtRestart: "Task stopped because its containers were gone when the simulator restarted",
+  /** SIMULATOR: stopCode InfrastructureHealth; AWS documents no wording for this case. */
+  networkLost: "Task stopped because its network interface was lost: its network namespace holder exited",
   /** SIMULATOR */
   startedByOnlyFilter: "startedBy must be the only filter when it is specified.",
   /** SIMULATOR: the failure reason TASK_NOT_VALID is AWS's; its detail text is not documented. */

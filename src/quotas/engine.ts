@@ -20,7 +20,12 @@ import type { QuotaValues } from "./profiles.js";
 import { RegistrationWindows } from "./registration-windows.js";
 import { TokenBucket, type BucketSpec } from "./token-bucket.js";
 import type { LaunchDecision, LaunchRequest, QuotaGate, Scope, StaticLimits, VcpuClass } from "./types.js";
-import { VcpuLedger } from "./vcpu-ledger.js";
+import { VcpuLedger, type Reservation } from "./vcpu-ledger.js";
+
+export interface PersistedLimits {
+  config: QuotasConfig;
+  reservations: [string, Reservation][];
+}
 
 export interface LimitsEngineDeps {
   clock: Clock;
@@ -256,6 +261,22 @@ export class LimitsEngine implements QuotaGate {
   /** Logged decisions, oldest first; `since` is epoch ms, inclusive. */
   decisions(since?: number): LimitDecision[] {
     return this.log.list(since);
+  }
+
+  /**
+   * What survives a restart (`--state-dir`): the quota layers with every PUT /_sim/quotas, and the
+   * vCPU reservations of live tasks. Token buckets refill and registration windows close, as they
+   * would during the downtime.
+   */
+  persisted(): PersistedLimits {
+    return { config: structuredClone(this.config), reservations: this.ledger.reservations() };
+  }
+
+  restorePersisted(p: PersistedLimits): void {
+    this.config = structuredClone(p.config);
+    this.resolved.clear();
+    this.ledger.clear();
+    for (const [arn, r] of p.reservations) this.ledger.reserve(arn, r);
   }
 
   /** The current quotas section (after every putQuotas), e.g. for a summary line. */

@@ -9,7 +9,7 @@ import type { VcpuClass } from "./types.js";
  * only choice that stops a burst of RunTask calls from overshooting the quota before any task
  * reaches RUNNING, and it matches the observed need for headroom during rolling deployments.
  */
-interface Reservation {
+export interface Reservation {
   account: string;
   region: string;
   vcpuClass: VcpuClass;
@@ -60,6 +60,11 @@ export class VcpuLedger {
       if (row.tasks === 0) this.totals.delete(k);
     }
     return true;
+  }
+
+  /** Every reservation by task, for persistence (restored through reserve()). */
+  reservations(): [string, Reservation][] {
+    return [...this.byTask].map(([arn, r]) => [arn, { ...r }]);
   }
 
   rows(): VcpuUsageRow[] {

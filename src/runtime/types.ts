@@ -98,7 +98,9 @@ export type ContainerHealth = "HEALTHY" | "UNHEALTHY" | "UNKNOWN";
 export type RuntimeEvent =
   | { type: "container-started"; taskArn: string; container: StartedContainer }
   | { type: "container-exited"; taskArn: string; name: string; exitCode?: number; reason?: string }
-  | { type: "container-health"; taskArn: string; name: string; status: ContainerHealth };
+  | { type: "container-health"; taskArn: string; name: string; status: ContainerHealth }
+  /** Whatever holds the task's network (the awsvpc pause container) is gone. */
+  | { type: "network-lost"; taskArn: string };
 
 export type RuntimeListener = (event: RuntimeEvent) => void;
 
@@ -131,6 +133,13 @@ export interface TaskRuntime {
   remove(taskArn: string): Promise<void>;
   /** Stops and removes everything this runtime started. */
   close(): Promise<void>;
+  /**
+   * After a restart with persisted state: takes over the task's containers that `running` names and
+   * that still run, and answers their names (the others are gone).
+   */
+  adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]>;
+  /** After adoption: removes whatever is left of persisted tasks other than `adopted`. */
+  releaseUnadopted(adopted: string[]): Promise<void>;
 }
 
 export interface RuntimeFactoryContext {

@@ -8,6 +8,9 @@ import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type TaskRunti
 import type { TaskRecord } from "../state/store.js";
 import type { StageTiming, TimingProfile } from "./timing.js";
 
+/** Tasks whose containers may still be running after a restart: the runtime is asked to adopt them. */
+const ADOPTABLE = new Set(["RUNNING", "DEACTIVATING", "STOPPING"]);
+
 export type TaskStatus =
   | "PROVISIONING"
   | "PENDING"
@@ -41,6 +44,10 @@ interface Driver {
  */
 export class TaskLifecycle {
   private readonly drivers = new Map<string, Driver>();
+  /** Stage delays in progress, so shutdown can end them at once. */
+  private readonly sleeps = new Map<TimerHandle, () => void>();
+  /** Set when shutdown begins: no launch goes past its current step, none reaches RUNNING. */
+  private closing = false;
 
   constructor(
     private readonly ctx: SimContext,
@@ -85,6 +92,7 @@ export class TaskLifecycle {
     const d = this.drivers.get(event.taskArn);
     if (!d) return;
     if (event.type === "container-started") return;
+    if (event.type === "network-lost") return this.networkLost(d);
     const container = d.record.task.containers?.find((c) => c.name === event.name);
     if (!container) return;
     if (event.type === "container-health") {
@@ -97,6 +105,109 @@ export class TaskLifecycle {
     this.containerExited(d, container, event.exitCode, event.reason);
   }
 
+  /**
+   * After a restart with persisted state (`--state-dir`), takes every persisted task over where it
+   * stood. The runtime first adopts the containers of tasks that had them running and removes
+   * whatever else it finds of this state; then each task goes on:
+   *   STOPPED: its expiry is scheduled again;
+   *   RUNNING: containers that vanished meanwhile count as exited, and an essential one gone stops
+   *            the task (InfrastructureHealth); the others run on;
+   *   being stopped: the stop flow runs again from where it applies;
+   *   starting (PROVISIONING..ACTIVATING): launched again from the start.
+   */
+  async resumeAll(items: { scope: Scope; record: TaskRecord; spec: RuntimeTaskSpec }[]): Promise<void> {
+    const adopted = new Map<string, string[]>();
+    for (const { record, spec } of items) {
+      if (!ADOPTABLE.has(record.task.lastStatus ?? "")) continue;
+      const wasRunning = (record.task.containers ?? []).filter((c) => c.lastStatus === "RUNNING").map((c) => c.name!);
+      adopted.set(spec.taskArn, await this.runtime.adopt(spec, wasRunning));
+    }
+    await this.runtime.releaseUnadopted([...adopted.keys()]);
+    for (const item of items) this.resume(item.scope, item.record, item.spec, adopted.get(item.spec.taskArn));
+  }
+
+  private resume(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec, running: string[] | undefined): void {
+    const d: Driver = { scope, record, spec, started: new Set(), exited: new Set() };
+    const task = record.task;
+    this.drivers.set(task.taskArn!, d);
+    if (task.lastStatus === "STOPPED") {
+      const left = Math.max(0, (record.expiresAt ?? this.ctx.clock.now()) - this.ctx.clock.now());
+      d.expiry = this.ctx.clock.setTimeout(() => this.expire(d), left);
+      return;
+    }
+    if (task.desiredStatus !== "STOPPED" && !running) return this.relaunch(d);
+
+    const alive = new Set(running ?? []);
+    let essentialGone = false;
+    let changed = false;
+    for (const c of task.containers ?? []) {
+      if (alive.has(c.name!)) {
+        d.started.add(c.name!);
+        continue;
+      }
+      if (c.lastStatus !== "RUNNING" && c.lastStatus !== "STOPPED") continue;
+      d.started.add(c.name!);
+      d.exited.add(c.name!);
+      if (c.lastStatus === "RUNNING") {
+        changed = true;
+        c.lastStatus = "STOPPED";
+        c.reason = Messages.containerGoneAtRestart;
+        essentialGone ||= spec.containers.find((x) => x.name === c.name)?.essential ?? false;
+      }
+    }
+    if (changed) this.bump(d);
+    if (task.desiredStatus !== "STOPPED") {
+      if (essentialGone) this.requestStop(task.taskArn!, "InfrastructureHealth", Messages.containersGoneAtRestart);
+      return;
+    }
+    d.stopping = (task.lastStatus === "DEPROVISIONING" ? this.wait(this.timing.deprovisioning).then(() => this.finish(d)) : this.runStop(d, true)).catch(
+      (err) => this.crash(d, err),
+    );
+  }
+
+  /** A launch the restart interrupted starts over: nothing of it runs any more. */
+  private relaunch(d: Driver): void {
+    const task = d.record.task;
+    d.record.containersStarted = false;
+    for (const c of task.containers ?? []) {
+      c.lastStatus = "PENDING";
+      delete c.runtimeId;
+      delete c.exitCode;
+      c.networkBindings = [];
+    }
+    delete task.pullStartedAt;
+    delete task.pullStoppedAt;
+    this.transition(d, "PROVISIONING");
+    d.launching = this.runLaunch(d).catch((err) => this.crash(d, err));
+  }
+
+  /**
+   * Shutdown, first step: stops admitting work. Launches end at their next step (the runtime call in
+   * progress finishes or fails), pending stage delays end now, and no task reaches RUNNING.
+   */
+  beginShutdown(): void {
+    this.closing = true;
+    for (const [handle, resolve] of this.sleeps) {
+      this.ctx.clock.clearTimeout(handle);
+      resolve();
+    }
+    this.sleeps.clear();
+  }
+
+  /**
+   * Waits for the launches in flight to return, at most `boundMs` of wall time (the virtual clock
+   * does not move during shutdown, so the bound cannot be on it).
+   */
+  async drainLaunches(boundMs: number): Promise<void> {
+    const launches = [...this.drivers.values()].flatMap((d) => (d.launching ? [d.launching] : []));
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+    });
+    await Promise.race([Promise.allSettled(launches), bound]);
+    clearTimeout(timer);
+  }
+
   /** Cancels timers; used on shutdown and reset. */
   dispose(): void {
     for (const d of this.drivers.values()) this.ctx.clock.clearTimeout(d.expiry);
@@ -106,7 +217,7 @@ export class TaskLifecycle {
   private async runLaunch(d: Driver): Promise<void> {
     const task = d.record.task;
     await this.wait(this.timing.provisioning);
-    if (this.stopRequested(d)) return;
+    if (this.halted(d)) return;
 
     this.attachEni(d);
     task.connectivity = "CONNECTED";
@@ -118,7 +229,7 @@ export class TaskLifecycle {
       await this.runtime.prepare(d.spec);
       await this.wait(this.timing.pull);
       task.pullStoppedAt = this.now();
-      if (this.stopRequested(d)) return;
+      if (this.halted(d)) return;
       const result = await this.runtime.start(d.spec);
       d.record.containersStarted = true;
       for (const started of result.containers) {
@@ -138,8 +249,10 @@ export class TaskLifecycle {
       if (err instanceof TaskStartError) return this.failStart(d, err);
       throw err;
     }
+    if (this.closing) return;
     this.transition(d, "ACTIVATING");
     await this.wait(this.timing.activating);
+    if (this.closing) return;
     // Containers have started, so the task shows RUNNING even if an essential one already
     // exited (as on Fargate); only a user stop before this point skips RUNNING.
     if (task.desiredStatus === "STOPPED" && task.stopCode !== "EssentialContainerExited") return;
@@ -224,6 +337,21 @@ export class TaskLifecycle {
     if (d.onAllExited && [...d.started].every((n) => d.exited.has(n))) d.onAllExited();
   }
 
+  /**
+   * The task's network went away under it: before RUNNING the start failed; after it the task
+   * stops as AWS stops tasks whose infrastructure fails.
+   */
+  private networkLost(d: Driver): void {
+    const task = d.record.task;
+    if (task.desiredStatus === "STOPPED") return;
+    const running = task.lastStatus === "RUNNING";
+    this.requestStop(
+      task.taskArn!,
+      running ? "InfrastructureHealth" : "TaskFailedToStart",
+      running ? Messages.networkLost : Messages.networkLostBeforeStart,
+    );
+  }
+
   private allExited(d: Driver): Promise<void> {
     if ([...d.started].every((n) => d.exited.has(n))) return Promise.resolve();
     return new Promise((resolve) => {
@@ -249,8 +377,9 @@ export class TaskLifecycle {
     }
   }
 
-  private stopRequested(d: Driver): boolean {
-    return d.record.task.desiredStatus === "STOPPED";
+  /** A launch goes no further once a stop was asked for or the simulator is shutting down. */
+  private halted(d: Driver): boolean {
+    return d.record.task.desiredStatus === "STOPPED" || this.closing;
   }
 
   private transition(d: Driver, status: TaskStatus): void {
@@ -301,7 +430,14 @@ export class TaskLifecycle {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.ctx.clock.setTimeout(resolve, ms));
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const handle = this.ctx.clock.setTimeout(() => {
+        this.sleeps.delete(handle);
+        resolve();
+      }, ms);
+      this.sleeps.set(handle, resolve);
+    });
   }
 }
 

@@ -298,6 +298,24 @@ export class TaskScheduler {
     this.lifecycle.handleRuntimeEvent(event);
   }
 
+  /** After a restart with persisted state: hands every persisted task back to the lifecycle. */
+  async resume(): Promise<void> {
+    const items = this.ctx.store.allRegions().flatMap((region) => {
+      const scope = { account: region.account, region: region.region };
+      return [...region.tasks.values()].map((record) => {
+        const task = record.task;
+        // A definition deleted since still describes the containers well enough to stop them.
+        const def = this.taskDefinitions.find(scope, task.taskDefinitionArn!)?.record.definition ?? {
+          containerDefinitions: (task.containers ?? []).map((c) => ({ name: c.name, image: c.image, essential: true })),
+        };
+        const eni = task.attachments?.find((a) => a.type === "ElasticNetworkInterface");
+        const ip = eni?.details?.find((d) => d.name === "privateIPv4Address")?.value ?? "10.0.0.2";
+        return { scope, record, spec: runtimeSpec(scope, record.clusterName, task, def, ip, record.serviceName) };
+      });
+    });
+    await this.lifecycle.resumeAll(items);
+  }
+
   private admit(scope: Scope, task: Task, clusterName: string, opts: LaunchOptions): string | undefined {
     const provider = task.capacityProviderName ?? "FARGATE";
     const shortage = this.capacity.check(scope, provider);

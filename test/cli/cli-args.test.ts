@@ -9,6 +9,7 @@ describe("CLI flags and ECS_SIM_* variables", () => {
         "--host", "0.0.0.0", "--port", "4600", "--runtime", "simulated", "--seed", "9", "--timing", "realistic",
         "--clock", "virtual", "--account-id", "123456789012", "--region", "eu-west-1", "--log-level", "warn",
         "--log-format", "json", "--stopped-task-retention-ms", "60000", "--quota-profile", "established",
+        "--state-dir", "/tmp/state",
       ],
       { ECS_SIM_PORT: "9999", ECS_SIM_REGION: "us-west-2" },
     );
@@ -25,6 +26,7 @@ describe("CLI flags and ECS_SIM_* variables", () => {
       logFormat: "json",
       stoppedTaskRetentionMs: 60000,
       quotas: { profile: "established" },
+      stateDir: "/tmp/state",
     });
   });
 
@@ -41,7 +43,7 @@ describe("CLI flags and ECS_SIM_* variables", () => {
   });
 
   it("reads ECS_SIM_* variables when no flag is given", () => {
-    const { config } = parseCli([], { ECS_SIM_STOPPED_TASK_RETENTION_MS: "5000", ECS_SIM_QUOTA_PROFILE: "unlimited", ECS_SIM_CLOCK: "virtual" });
-    expect(parseConfig(config)).toMatchObject({ stoppedTaskRetentionMs: 5000, clock: "virtual", quotas: { profile: "unlimited" } });
+    const { config } = parseCli([], { ECS_SIM_STOPPED_TASK_RETENTION_MS: "5000", ECS_SIM_QUOTA_PROFILE: "unlimited", ECS_SIM_CLOCK: "virtual", ECS_SIM_STATE_DIR: "/tmp/s" });
+    expect(parseConfig(config)).toMatchObject({ stoppedTaskRetentionMs: 5000, clock: "virtual", quotas: { profile: "unlimited" }, stateDir: "/tmp/s" });
   });
 });

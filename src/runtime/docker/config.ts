@@ -32,6 +32,8 @@ export const DockerConfigSchema = z
   .object({
     /** Leave containers, networks and volumes in place after a task ends or close() (debugging). */
     keepContainers: z.boolean().default(false),
+    /** How long shutdown waits for launches in flight before removing everything anyway. */
+    shutdownTimeoutMs: z.number().int().min(0).default(30_000),
     allowPrivileged: z.boolean().default(false),
     allowHostNetwork: z.boolean().default(false),
     allowHostPidIpc: z.boolean().default(false),

@@ -31,7 +31,7 @@ import { createDockerClient } from "./client.js";
 import { buildContainerOptions, buildPauseOptions, taskVolumeName, type NetworkTarget } from "./container-options.js";
 import { DockerEventStream, type DockerContainerEvent } from "./event-stream.js";
 import { cannotPullReason, inspectImage, pullImage, rewriteImage, type ResolvedImage } from "./images.js";
-import { LABEL_INSTANCE, containerLabels, taskLabels } from "./labels.js";
+import { LABEL_INSTANCE, LABEL_ROLE, LABEL_STATE, LABEL_TASK_ARN, containerLabels, taskLabels } from "./labels.js";
 import { captureLogs } from "./log-capture.js";
 import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
@@ -56,8 +56,17 @@ export interface DockerRuntimeOptions {
   logStore?: LogStore;
   /** For tests: an existing client. */
   docker?: Docker;
+  /**
+   * With `--state-dir`: a key of the directory. Everything is labelled with it, survives shutdown,
+   * and is adopted (or removed) by the next simulator on the same directory.
+   */
+  stateKey?: string;
+  /** The metadata port an earlier process used: adopted containers' forwarders point at it. */
+  preferredMetadataPort?: number;
 }
 
+/** Tries at removing the instance network while the engine still counts endpoints of removed containers. */
+const NETWORK_REMOVE_ATTEMPTS = 10;
 /** Upper bound on waiting for a container's last log lines before reporting its exit. */
 const LOG_DRAIN_MS = 2000;
 
@@ -82,11 +91,15 @@ export class DockerRuntime implements TaskRuntime {
   private readonly queue: PQueue;
   private readonly tasks = new Map<string, TaskState>();
   private readonly byDockerId = new Map<string, { task: TaskState; container: ContainerState }>();
+  /** Network holders (pause containers) by Docker id: their death takes the task's network. */
+  private readonly byPauseId = new Map<string, TaskState>();
   private readonly byMetadataToken = new Map<string, { task: TaskState; container: ContainerState }>();
   private readonly byCredentialsId = new Map<string, TaskState>();
   /** Task-role credentials handed out, by access key id, so signature checking can accept them. */
   private readonly issuedKeys = new Map<string, { secretAccessKey: string; sessionToken: string; taskArn: string }>();
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
+  /** prepare()/start() calls not yet returned: shutdown waits for them before removing. */
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly events: DockerEventStream;
   private readonly server: MetadataServer;
   /** Mixed into credentials so they differ per simulator run (they are never replayed). */
@@ -95,6 +108,9 @@ export class DockerRuntime implements TaskRuntime {
   private createdNetwork = false;
   private pauseImage?: Promise<string>;
   private closed = false;
+  private readonly stateKey?: string;
+  private readonly preferredMetadataPort?: number;
+  private boundMetadataPort?: number;
 
   constructor(opts: DockerRuntimeOptions) {
     this.clock = opts.clock;
@@ -106,7 +122,11 @@ export class DockerRuntime implements TaskRuntime {
     this.logs = opts.logStore ?? new LogStore(opts.clock);
     this.docker = opts.docker ?? createDockerClient(this.config.dockerHost);
     this.queue = new PQueue({ concurrency: this.config.launchConcurrency });
-    this.events = new DockerEventStream(this.docker, `${LABEL_INSTANCE}=${this.instanceId}`, (e) => this.onDockerEvent(e), this.logger);
+    if (opts.stateKey) this.stateKey = opts.stateKey;
+    if (opts.preferredMetadataPort) this.preferredMetadataPort = opts.preferredMetadataPort;
+    // Adopted containers carry an earlier instance's label; with a state dir, the state label finds them all.
+    const ownLabel = this.stateKey ? `${LABEL_STATE}=${this.stateKey}` : `${LABEL_INSTANCE}=${this.instanceId}`;
+    this.events = new DockerEventStream(this.docker, ownLabel, (e) => this.onDockerEvent(e), this.logger);
     this.server = new MetadataServer({
       route: (path, caller) => this.metadataRoute(path, caller),
       proxyTarget: opts.simulatorEndpoint,
@@ -139,8 +159,16 @@ export class DockerRuntime implements TaskRuntime {
 
   // --- TaskRuntime ---
 
-  async prepare(spec: RuntimeTaskSpec): Promise<void> {
-    if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
+  prepare(spec: RuntimeTaskSpec): Promise<void> {
+    return this.track(this.prepareNow(spec));
+  }
+
+  start(spec: RuntimeTaskSpec): Promise<StartResult> {
+    return this.track(this.startNow(spec));
+  }
+
+  private async prepareNow(spec: RuntimeTaskSpec): Promise<void> {
+    this.assertOpen();
     checkSafety(spec, this.config);
     await this.ready();
     const task = this.taskState(spec);
@@ -163,8 +191,8 @@ export class DockerRuntime implements TaskRuntime {
     task.pullStoppedAt = this.clock.now();
   }
 
-  async start(spec: RuntimeTaskSpec): Promise<StartResult> {
-    if (!this.tasks.get(spec.taskArn)?.pullStoppedAt) await this.prepare(spec);
+  private async startNow(spec: RuntimeTaskSpec): Promise<StartResult> {
+    if (!this.tasks.get(spec.taskArn)?.pullStoppedAt) await this.prepareNow(spec);
     const infra = await this.ready();
     const task = this.tasks.get(spec.taskArn)!;
 
@@ -185,6 +213,7 @@ export class DockerRuntime implements TaskRuntime {
       const env = this.containerEnv(task, c, infra, extra.files, extra.secrets);
       const options = buildContainerOptions(spec, c.spec, c.image!.local, env, c.labels, net);
       await this.queue.add(async () => {
+        this.assertOpen();
         const created = await this.docker.createContainer(options);
         c.dockerId = created.id;
         c.dockerName = options.name;
@@ -258,28 +287,172 @@ export class DockerRuntime implements TaskRuntime {
       if (c.dockerId) this.byDockerId.delete(c.dockerId);
       this.byMetadataToken.delete(c.metadataToken);
     }
+    if (task.pauseId) this.byPauseId.delete(task.pauseId);
     this.byCredentialsId.delete(task.credentialsId);
     for (const [id, key] of this.issuedKeys) if (key.taskArn === taskArn) this.issuedKeys.delete(id);
     this.tasks.delete(taskArn);
   }
 
+  /**
+   * Shutdown: admits no new engine call (queued ones fail at once), waits for the calls in flight
+   * (at most `shutdownTimeoutMs`), removes every task, then sweeps whatever still carries this
+   * instance's label: a create that answered after its task was removed must not survive us.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.queue.clear();
+    await this.settleInflight();
     const tasks = [...this.tasks.values()];
+    if (this.stateKey) {
+      // Persisted tasks keep running: the next simulator on the state dir adopts them.
+      this.events.close();
+      await this.server.close();
+      return;
+    }
     if (this.config.keepContainers) {
       // Debugging: leave everything in place, but do not leave workloads running unattended.
       await Promise.all(tasks.map((t) => this.stop(t.spec.taskArn, { signal: "SIGTERM", timeoutMs: () => 0 })));
     } else {
       await Promise.all(tasks.map((t) => this.remove(t.spec.taskArn)));
     }
+    if (!this.config.keepContainers) await this.sweepOwn();
     this.events.close();
     await this.server.close();
     const infra = await this.infra?.catch(() => undefined);
-    if (infra && this.createdNetwork && !this.config.keepContainers) {
-      await this.docker.getNetwork(infra.networkName).remove().catch((err: Error) => this.ignoreGone(err));
+    if (infra && this.createdNetwork && !this.config.keepContainers) await this.removeNetwork(infra.networkName);
+  }
+
+  /** The engine releases a removed container's endpoint asynchronously: retry briefly while it says "active endpoints". */
+  private async removeNetwork(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.docker.getNetwork(name).remove();
+        return;
+      } catch (err) {
+        const busy = (err as { statusCode?: number }).statusCode === 403 && /active endpoints/.test((err as Error).message);
+        if (!busy || attempt >= NETWORK_REMOVE_ATTEMPTS) return this.ignoreGone(err as Error);
+        await new Promise<void>((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
+  }
+
+  /**
+   * After a restart on a state dir: finds the task's containers by label and takes over those that
+   * still run (event watch, logs, metadata, credentials). Answers the names of the running ones; none
+   * when the network holder is gone.
+   */
+  async adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]> {
+    await this.ready();
+    const found = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_TASK_ARN}=${spec.taskArn}`] }) });
+    const task = this.taskState(spec);
+    task.pullStoppedAt = this.clock.now();
+    let networkGone = this.isAwsvpc(spec);
+    const alive: string[] = [];
+    for (const info of found) {
+      if (info.Labels[LABEL_ROLE] === "pause") {
+        task.pauseId = info.Id;
+        task.pauseName = info.Names[0]?.replace(/^\//, "");
+        this.byPauseId.set(info.Id, task);
+        networkGone = info.State !== "running";
+        continue;
+      }
+      const name = info.Labels["com.amazonaws.ecs.container-name"];
+      const c = name ? task.containers.get(name) : undefined;
+      if (!c || !name) continue;
+      c.dockerId = info.Id;
+      c.dockerName = info.Names[0]?.replace(/^\//, "");
+      this.byDockerId.set(info.Id, { task, container: c });
+      if (info.State === "running" && running.includes(name)) {
+        c.status = "RUNNING";
+        c.startedAt = this.clock.now();
+        c.started.resolve();
+        c.startedEmitted = true;
+        c.logsDone = captureLogs(this.docker, info.Id, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
+          this.logger.warn("log capture failed", { container: name, error: err.message }),
+        );
+        alive.push(name);
+      } else {
+        c.status = "STOPPED";
+        c.exitEmitted = true;
+        c.exited.resolve(undefined);
+      }
+    }
+    await this.adoptAddressAndCredentials(task);
+    return networkGone ? [] : alive;
+  }
+
+  /** Removes containers and volumes of this state dir that belong to no adopted task. */
+  async releaseUnadopted(adopted: string[]): Promise<void> {
+    if (!this.stateKey) return;
+    const keep = new Set(adopted);
+    const filters = JSON.stringify({ label: [`${LABEL_STATE}=${this.stateKey}`] });
+    const containers = await this.docker.listContainers({ all: true, filters });
+    const stale = containers.filter((c) => !keep.has(c.Labels[LABEL_TASK_ARN] ?? ""));
+    await Promise.all(stale.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: Error) => this.ignoreGone(err))));
+    const volumes = (await this.docker.listVolumes({ filters })).Volumes ?? [];
+    for (const v of volumes) {
+      if (!keep.has(v.Labels?.[LABEL_TASK_ARN] ?? "")) await this.docker.getVolume(v.Name).remove().catch((err: Error) => this.ignoreGone(err));
+    }
+    if (stale.length) this.logger.info("removed containers of unknown or restarted tasks of the state dir", { containers: stale.length });
+  }
+
+  /** The adopted task's address (from its pause container) and credentials id (from its environment). */
+  private async adoptAddressAndCredentials(task: TaskState): Promise<void> {
+    const holder = task.pauseId ?? [...task.containers.values()].find((c) => c.dockerId)?.dockerId;
+    if (holder) {
+      const info = await this.docker.getContainer(holder).inspect().catch(() => undefined);
+      const ep = Object.values(info?.NetworkSettings?.Networks ?? {})[0];
+      if (ep?.IPAddress) task.privateIp = ep.IPAddress;
+      if (ep?.MacAddress) task.macAddress = ep.MacAddress;
+    }
+    const running = [...task.containers.values()].find((c) => c.status === "RUNNING" && c.dockerId);
+    if (!running) return;
+    const info = await this.docker.getContainer(running.dockerId!).inspect().catch(() => undefined);
+    const uri = info?.Config?.Env?.find((e) => e.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI="));
+    const id = uri ? /\/v2\/credentials\/([^/]+)$/.exec(uri)?.[1] : undefined;
+    if (!id) return;
+    this.byCredentialsId.delete(task.credentialsId);
+    task.credentialsId = id;
+    this.byCredentialsId.set(id, task);
+  }
+
+  private withState(labels: Record<string, string>): Record<string, string> {
+    return this.stateKey ? { ...labels, [LABEL_STATE]: this.stateKey } : labels;
+  }
+
+  /** The metadata server's port once it listens (persisted so that a restart can listen there again). */
+  get listeningMetadataPort(): number | undefined {
+    return this.boundMetadataPort;
+  }
+
+  /** The earlier process's metadata port when free (adopted forwarders point at it), else the configured one. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    const done = (): void => void this.inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TaskStartError("CannotStartContainerError: the Docker runtime is shut down");
+  }
+
+  private async settleInflight(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.shutdownTimeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inflight]), bound]);
+    clearTimeout(timer);
+  }
+
+  /** Removes every container and volume labelled with this instance, whatever the bookkeeping says. */
+  private async sweepOwn(): Promise<void> {
+    const filters = JSON.stringify({ label: [`${LABEL_INSTANCE}=${this.instanceId}`] });
+    const containers = await this.docker.listContainers({ all: true, filters }).catch(() => []);
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch((err: Error) => this.ignoreGone(err))));
+    const volumes = await this.docker.listVolumes({ filters }).catch(() => ({ Volumes: [] as Docker.VolumeInspectInfo[] }));
+    for (const v of volumes.Volumes ?? []) await this.docker.getVolume(v.Name).remove().catch((err: Error) => this.ignoreGone(err));
   }
 
   // --- setup ---
@@ -287,9 +460,13 @@ export class DockerRuntime implements TaskRuntime {
   private ready(): Promise<Infra> {
     this.infra ??= (async () => {
       await this.events.open();
-      const networkName = this.config.networkName ?? `ecs-sim-${this.instanceId}`;
+      const networkName = this.config.networkName ?? (this.stateKey ? `ecs-sim-state-${this.stateKey}` : `ecs-sim-${this.instanceId}`);
       const net = await this.ensureNetwork(networkName);
-      const { endpoint, port: metadataPort } = await listenTaskEndpoint(this.server, this.config, net.gateway);
+      // Adopted containers' forwarders point at the port an earlier process used: take it again if free.
+      const preferred = this.config.metadataPort === 0 ? this.preferredMetadataPort : undefined;
+      const { endpoint, port: metadataPort, preferredTaken } = await listenTaskEndpoint(this.server, this.config, net.gateway, preferred);
+      this.boundMetadataPort = metadataPort;
+      if (preferredTaken) this.logger.warn("metadata port of the earlier process is taken: adopted tasks lose their metadata endpoints", { port: preferred });
       if (endpoint.fallback) this.logger.warn(`task endpoint on 127.0.0.1: ${endpoint.fallback}`);
       this.logger.debug("docker runtime ready", { network: networkName, taskEndpoint: `${endpoint.bindHost}:${metadataPort}` });
       return { networkName, net, metadataPort, endpoint };
@@ -307,7 +484,7 @@ export class DockerRuntime implements TaskRuntime {
         Name: name,
         Driver: "bridge",
         CheckDuplicate: true,
-        Labels: { [LABEL_INSTANCE]: this.instanceId },
+        Labels: this.withState({ [LABEL_INSTANCE]: this.instanceId }),
       });
       this.createdNetwork = true;
       info = await this.docker.getNetwork(name).inspect();
@@ -342,7 +519,7 @@ export class DockerRuntime implements TaskRuntime {
         oom: false,
         health: "UNKNOWN",
         networkBindings: [],
-        labels: containerLabels(this.instanceId, spec, c, "container"),
+        labels: this.withState(containerLabels(this.instanceId, spec, c, "container")),
         started: new Deferred(),
         exited: new Deferred(),
         healthy: new Deferred(),
@@ -405,7 +582,7 @@ export class DockerRuntime implements TaskRuntime {
     for (const v of task.spec.volumes) {
       if (!v.name || v.host?.sourcePath) continue;
       const name = taskVolumeName(task.spec, v.name);
-      await this.docker.createVolume({ Name: name, Labels: taskLabels(this.instanceId, task.spec) });
+      await this.docker.createVolume({ Name: name, Labels: this.withState(taskLabels(this.instanceId, task.spec)) });
       task.volumes.push(name);
     }
   }
@@ -415,16 +592,18 @@ export class DockerRuntime implements TaskRuntime {
     const extraHosts = infra.endpoint.extraHosts;
     if (this.isAwsvpc(spec)) {
       const image = await this.resolvePauseImage();
-      const labels = containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause");
+      const labels = this.withState(containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause"));
       const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, {
         inTaskPort: this.config.inTaskPort,
         host: infra.endpoint.taskHost,
         port: infra.metadataPort,
       });
       const pause = await this.queue.add(async () => {
+        this.assertOpen();
         const created = await this.docker.createContainer(options);
         task.pauseId = created.id;
         task.pauseName = options.name;
+        this.byPauseId.set(created.id, task);
         await created.start();
         return created.inspect();
       });
@@ -482,7 +661,10 @@ export class DockerRuntime implements TaskRuntime {
     }
     if (task.stopping || c.status !== "CREATED") return undefined;
     // Only the engine call itself holds a launch slot; bookkeeping round trips happen outside it.
-    await this.queue.add(() => this.docker.getContainer(c.dockerId!).start());
+    await this.queue.add(() => {
+      this.assertOpen();
+      return this.docker.getContainer(c.dockerId!).start();
+    });
     c.status = c.status === "CREATED" ? "RUNNING" : c.status;
     c.startedAt = this.clock.now();
     c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
@@ -568,6 +750,8 @@ export class DockerRuntime implements TaskRuntime {
   // --- Docker events ---
 
   private onDockerEvent(e: DockerContainerEvent): void {
+    const holder = this.byPauseId.get(e.id);
+    if (holder) return this.onPauseEvent(holder, e);
     const hit = this.byDockerId.get(e.id);
     if (!hit) return;
     const { task, container: c } = hit;
@@ -588,6 +772,14 @@ export class DockerRuntime implements TaskRuntime {
       if (status === "HEALTHY") c.healthy.resolve();
       this.emit({ type: "container-health", taskArn: task.spec.taskArn, name: c.spec.name, status });
     }
+  }
+
+  /** A pause container that dies while its task is not being stopped took the task's network with it. */
+  private onPauseEvent(task: TaskState, e: DockerContainerEvent): void {
+    if (e.action !== "die" || task.stopping || task.removed || task.networkLost) return;
+    task.networkLost = true;
+    this.logger.warn("network holder of a task exited", { task: task.spec.taskArn, exitCode: e.attributes["exitCode"] });
+    this.emit({ type: "network-lost", taskArn: task.spec.taskArn });
   }
 
   private async reportExit(task: TaskState, c: ContainerState, exitCode: number | undefined): Promise<void> {

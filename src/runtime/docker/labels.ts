@@ -8,6 +8,12 @@ import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
 export const LABEL_INSTANCE = "ecs-sim.instance";
 export const LABEL_TASK_ARN = "ecs-sim.task-arn";
 export const LABEL_ROLE = "ecs-sim.role";
+/**
+ * Set on everything of a simulator with `--state-dir` (a hash of the directory): such objects are
+ * meant to outlive the process, so other instances never remove them as leftovers; the next
+ * simulator on the same directory adopts or removes them.
+ */
+export const LABEL_STATE = "ecs-sim.state";
 
 export function taskLabels(instanceId: string, spec: RuntimeTaskSpec): Record<string, string> {
   return {

@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import type Docker from "dockerode";
 import type { Logger } from "../../core/logger.js";
-import { LABEL_INSTANCE } from "./labels.js";
+import { LABEL_INSTANCE, LABEL_STATE } from "./labels.js";
 
 export interface LeftoverReport {
   containers: number;
@@ -38,6 +38,7 @@ export async function removeLeftovers(docker: Docker, currentInstanceId: string,
   const foreign = (labels: Record<string, string> | undefined | null): boolean =>
     !!labels &&
     LABEL_INSTANCE in labels &&
+    !(LABEL_STATE in labels) &&
     labels[LABEL_INSTANCE] !== currentInstanceId &&
     !ownerAlive(labels[LABEL_INSTANCE]!);
   const filters = JSON.stringify({ label: [LABEL_INSTANCE] });

@@ -67,15 +67,29 @@ export async function listenTaskEndpoint(
   server: { listen(host: string, port: number): Promise<number> },
   config: DockerConfig,
   gateway: string | undefined,
-): Promise<{ endpoint: TaskEndpointPlacement; port: number }> {
+  preferredPort?: number,
+): Promise<{ endpoint: TaskEndpointPlacement; port: number; preferredTaken: boolean }> {
+  let preferredTaken = false;
+  // A port an earlier process used (adopted containers point at it) first, then the configured one.
+  const listen = async (host: string): Promise<number> => {
+    if (preferredPort) {
+      try {
+        return await server.listen(host, preferredPort);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+        preferredTaken = true;
+      }
+    }
+    return server.listen(host, config.metadataPort);
+  };
   const endpoint = placeTaskEndpoint(config, gateway);
   try {
-    return { endpoint, port: await server.listen(endpoint.bindHost, config.metadataPort) };
+    return { endpoint, port: await listen(endpoint.bindHost), preferredTaken };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (config.metadataHost !== "auto" || !gateway || code !== "EADDRNOTAVAIL") throw err;
     const fallback = placeTaskEndpoint(config, gateway, code);
-    return { endpoint: fallback, port: await server.listen(fallback.bindHost, config.metadataPort) };
+    return { endpoint: fallback, port: await listen(fallback.bindHost), preferredTaken };
   }
 }
 

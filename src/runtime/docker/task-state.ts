@@ -72,4 +72,6 @@ export interface TaskState {
   pullStoppedAt?: number;
   stopping: boolean;
   removed: boolean;
+  /** The pause container died while the task was live (reported once). */
+  networkLost?: boolean;
 }

@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from "../../core/clock.js";
 import type { SeededRandom } from "../../core/random.js";
 import {
   TaskStartError,
+  type RuntimeContainerSpec,
   type RuntimeListener,
   type RuntimeTaskSpec,
   type StartResult,
@@ -59,7 +60,7 @@ export class SimulatedRuntime implements TaskRuntime {
     const result: StartResult = { containers: [] };
     for (const [index, c] of containers.entries()) {
       const containerSpec = spec.containers[index]!;
-      c.running = true;
+      this.run(spec, c, containerSpec);
       const started = {
         name: c.name,
         runtimeId: `${spec.taskId}-${this.opts.random.hex(10)}`,
@@ -71,22 +72,23 @@ export class SimulatedRuntime implements TaskRuntime {
         })),
       };
       result.containers.push(started);
-      if (containerSpec.healthCheck) {
-        const startPeriod = (containerSpec.healthCheck.startPeriod ?? 0) * 1000;
-        c.timers.push(
-          this.opts.clock.setTimeout(() => {
-            if (c.running) this.opts.listener({ type: "container-health", taskArn: spec.taskArn, name: c.name, status: c.behavior.health });
-          }, Math.min(startPeriod, c.behavior.runMs ?? startPeriod)),
-        );
-      }
-      if (c.behavior.runMs !== undefined) {
-        c.timers.push(
-          this.opts.clock.setTimeout(() => this.exit(spec.taskArn, c, c.behavior.exitCode, c.behavior.reason), c.behavior.runMs),
-        );
-      }
     }
     return result;
   }
+
+  /**
+   * A restart with persisted state: the containers that were running run again with their whole
+   * run time (simulated containers have no process that could have outlived the simulator).
+   */
+  async adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]> {
+    await this.prepare(spec).catch(() => undefined);
+    const containers = this.tasks.get(spec.taskArn) ?? [];
+    for (const [index, c] of containers.entries()) if (running.includes(c.name)) this.run(spec, c, spec.containers[index]!);
+    return containers.filter((c) => c.running).map((c) => c.name);
+  }
+
+  /** Nothing of an earlier process survives in memory. */
+  async releaseUnadopted(): Promise<void> {}
 
   async stop(taskArn: string, request: StopRequest): Promise<void> {
     for (const c of this.tasks.get(taskArn) ?? []) {
@@ -107,6 +109,23 @@ export class SimulatedRuntime implements TaskRuntime {
 
   async close(): Promise<void> {
     for (const arn of [...this.tasks.keys()]) await this.remove(arn);
+  }
+
+  private run(spec: RuntimeTaskSpec, c: SimContainer, containerSpec: RuntimeContainerSpec): void {
+    c.running = true;
+    if (containerSpec.healthCheck) {
+      const startPeriod = (containerSpec.healthCheck.startPeriod ?? 0) * 1000;
+      c.timers.push(
+        this.opts.clock.setTimeout(() => {
+          if (c.running) this.opts.listener({ type: "container-health", taskArn: spec.taskArn, name: c.name, status: c.behavior.health });
+        }, Math.min(startPeriod, c.behavior.runMs ?? startPeriod)),
+      );
+    }
+    if (c.behavior.runMs !== undefined) {
+      c.timers.push(
+        this.opts.clock.setTimeout(() => this.exit(spec.taskArn, c, c.behavior.exitCode, c.behavior.reason), c.behavior.runMs),
+      );
+    }
   }
 
   private exit(taskArn: string, c: SimContainer, exitCode: number, reason?: string): void {

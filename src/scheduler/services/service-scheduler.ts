@@ -219,6 +219,15 @@ export class ServiceScheduler {
     this.unsubscribe();
   }
 
+  /** After a restart with persisted state: every service that is not INACTIVE is reconciled again. */
+  resume(): void {
+    for (const region of this.deps.ctx.store.allRegions()) {
+      for (const record of region.services.values()) {
+        if (record.service.status !== "INACTIVE") this.loop.track(record.service.serviceArn!, internalOf(record).scope);
+      }
+    }
+  }
+
   /** Runs one reconcile pass of every live service now (tests and admin use). */
   reconcileAll(): void {
     this.loop.reconcileAll();
