@@ -16,3 +16,21 @@ describe("encodeBody", () => {
     expect(JSON.stringify(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
   });
 });
+
+describe("read answers in-process", () => {
+  it("DescribeTasks through invoke hands out a copy the caller may change without touching the store", async () => {
+    const { virtualSim, FARGATE_DEF, AWSVPC, ok } = await import("../helpers/sim.js");
+    const sim = await virtualSim();
+    try {
+      await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+      const run = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
+      const arn = run.tasks[0].taskArn;
+      const first = (await sim.simulator.invoke("DescribeTasks", { tasks: [arn] })) as { tasks: { containers: { name: string }[] }[] };
+      first.tasks[0]!.containers[0]!.name = "changed";
+      const again = await ok(sim, "DescribeTasks", { tasks: [arn] });
+      expect(again.tasks[0].containers[0].name).toBe("app");
+    } finally {
+      await sim.close();
+    }
+  });
+});
