@@ -486,7 +486,9 @@ export class Simulator {
     if (!op) throw new UnknownOperationException(Messages.unknownOperation(operation));
     const parsed = op.schema.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error, input);
-    return await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation });
+    // Read answers may share nested values with the store (the wire encodes them at once); an
+    // in-process caller gets its own copy, which it may keep or change.
+    return structuredClone(await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation }));
   }
 
   private quotaEngine(what: string): LimitsEngine {

@@ -1,3 +1,5 @@
+import { TimerQueue } from "./timer-queue.js";
+
 /**
  * The one source of time. Domain code never reads the wall clock directly: it asks the
  * injected Clock, so a virtual clock can replay a run exactly.
@@ -14,10 +16,17 @@ export interface Clock {
   clearTimeout(handle: TimerHandle | undefined): void;
 }
 
+/**
+ * Wall-clock time. Timers share one queue and one armed Node timer (for the earliest due one), so
+ * they fire in the same (due time, creation order) as the virtual clock's, and a hundred thousand
+ * pending timers cost heap entries, not Node timer objects.
+ */
 export class RealClock implements Clock {
   readonly kind = "real" as const;
   private nextId = 1;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly queue = new TimerQueue();
+  private armed: NodeJS.Timeout | undefined;
+  private armedAt = Infinity;
 
   now(): number {
     return Date.now();
@@ -25,35 +34,51 @@ export class RealClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, ms));
-    // Simulator timers must never keep a process alive on their own (close() is explicit).
-    t.unref();
-    this.timers.set(id, t);
+    const timer = this.queue.add(id, Date.now() + Math.max(0, ms), fn);
+    if (timer.at < this.armedAt) this.arm();
     return { id };
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (!handle) return;
-    const t = this.timers.get(handle.id);
-    if (t) clearTimeout(t);
-    this.timers.delete(handle.id);
+    if (handle) this.queue.cancel(handle.id);
+  }
+
+  pendingTimers(): number {
+    return this.queue.size;
   }
 
   /** Cancels every pending timer (used on shutdown). */
   clearAll(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.queue.clear();
+    this.disarm();
   }
-}
 
-interface VirtualTimer {
-  id: number;
-  at: number;
-  seq: number;
-  fn: () => void;
+  private arm(): void {
+    this.disarm();
+    const next = this.queue.peek();
+    if (!next) return;
+    this.armedAt = next.at;
+    this.armed = setTimeout(() => this.fire(), Math.max(0, next.at - Date.now()));
+    // Simulator timers must never keep a process alive on their own (close() is explicit).
+    this.armed.unref();
+  }
+
+  private disarm(): void {
+    if (this.armed) clearTimeout(this.armed);
+    this.armed = undefined;
+    this.armedAt = Infinity;
+  }
+
+  private fire(): void {
+    this.armed = undefined;
+    this.armedAt = Infinity;
+    const now = Date.now();
+    try {
+      for (let t = this.queue.popDue(now); t; t = this.queue.popDue(now)) t.fn();
+    } finally {
+      this.arm();
+    }
+  }
 }
 
 /**
@@ -65,8 +90,7 @@ export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
   private current: number;
   private nextId = 1;
-  private seq = 0;
-  private readonly timers = new Map<number, VirtualTimer>();
+  private readonly queue = new TimerQueue();
   private advancing: Promise<void> = Promise.resolve();
 
   constructor(startMs: number) {
@@ -79,16 +103,16 @@ export class VirtualClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
-    this.timers.set(id, { id, at: this.current + Math.max(0, ms), seq: this.seq++, fn });
+    this.queue.add(id, this.current + Math.max(0, ms), fn);
     return { id };
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (handle) this.timers.delete(handle.id);
+    if (handle) this.queue.cancel(handle.id);
   }
 
   pendingTimers(): number {
-    return this.timers.size;
+    return this.queue.size;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way. Calls are serialized. */
@@ -105,9 +129,8 @@ export class VirtualClock implements Clock {
     const target = this.current + Math.max(0, ms);
     await settle();
     for (;;) {
-      const next = this.nextDue(target);
+      const next = this.queue.popDue(target);
       if (!next) break;
-      this.timers.delete(next.id);
       this.current = Math.max(this.current, next.at);
       next.fn();
       await settle();
@@ -115,15 +138,6 @@ export class VirtualClock implements Clock {
     this.current = target;
     await settle();
     return this.current;
-  }
-
-  private nextDue(target: number): VirtualTimer | undefined {
-    let best: VirtualTimer | undefined;
-    for (const t of this.timers.values()) {
-      if (t.at > target) continue;
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
-    }
-    return best;
   }
 }
 

@@ -18,7 +18,7 @@ import {
 } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
-import type { ClusterRecord, RegionState } from "../state/store.js";
+import { TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
 import { isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
 import { describeEach } from "./describe-each.js";
 import { DEFAULT_CLUSTER, type Scope } from "./scope.js";
@@ -138,13 +138,9 @@ export class ClusterService {
     const record = this.resolve(scope, name);
     const state = this.state(scope);
     const clusterName = record.cluster.clusterName!;
-    const liveServices = [...state.services.values()].some(
-      (s) => s.clusterName === clusterName && s.service.status !== "INACTIVE",
-    );
+    const liveServices = [...state.servicesInCluster(clusterName)].some((s) => s.service.status !== "INACTIVE");
     if (liveServices) throw new ClusterContainsServicesException(Messages.clusterContainsServices);
-    const liveTasks = [...state.tasks.values()].some(
-      (t) => t.clusterName === clusterName && t.task.lastStatus !== "STOPPED",
-    );
+    const liveTasks = state.tasks.count(TaskIndex.cluster(clusterName)) > state.tasks.count(TaskIndex.last(clusterName, "STOPPED"));
     if (liveTasks) throw new ClusterContainsTasksException(Messages.clusterContainsTasks);
     record.cluster.status = "INACTIVE";
     this.ctx.logger.info(`cluster ${clusterName} deleted`);
@@ -163,11 +159,8 @@ export class ClusterService {
     const state = this.state(scope);
     const removed = (record.cluster.capacityProviders ?? []).filter((p) => !providers.includes(p));
     for (const provider of removed) {
-      const inUse = [...state.tasks.values()].some(
-        (t) =>
-          t.clusterName === record.cluster.clusterName &&
-          t.task.lastStatus !== "STOPPED" &&
-          t.task.capacityProviderName === provider,
+      const inUse = [...state.tasks.members(TaskIndex.capacityProvider(record.cluster.clusterName!, provider))].some(
+        (t) => t.task.lastStatus !== "STOPPED",
       );
       if (inUse) throw new ResourceInUseException(Messages.capacityProviderInUse(provider));
     }
@@ -191,17 +184,12 @@ export class ClusterService {
   view(scope: Scope, record: ClusterRecord, include: ClusterInclude[]): Cluster {
     const state = this.state(scope);
     const name = record.cluster.clusterName!;
-    let running = 0;
+    const running = state.tasks.count(TaskIndex.last(name, "RUNNING"));
     let pending = 0;
-    for (const t of state.tasks.values()) {
-      if (t.clusterName !== name) continue;
-      if (t.task.lastStatus === "RUNNING") running++;
-      else if (PENDING_STATES.has(t.task.lastStatus ?? "")) pending++;
-    }
+    for (const status of PENDING_STATES) pending += state.tasks.count(TaskIndex.last(name, status));
     let activeServices = 0;
     let drainingServices = 0;
-    for (const s of state.services.values()) {
-      if (s.clusterName !== name) continue;
+    for (const s of state.servicesInCluster(name)) {
       if (s.service.status === "ACTIVE") activeServices++;
       else if (s.service.status === "DRAINING") drainingServices++;
     }

@@ -80,7 +80,7 @@ export class TagService {
           return !!state.families.get(family ?? "")?.revisions.has(Number(rev));
         }
         case "service":
-          return [...state.services.values()].some((s) => s.service.serviceArn === arn);
+          return state.services.has(arn);
         case "capacity-provider":
           return parsed.resource === "FARGATE" || parsed.resource === "FARGATE_SPOT";
         case "task-set":

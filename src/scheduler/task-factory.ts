@@ -31,6 +31,25 @@ export interface NewTaskParams {
 const FARGATE_STOP_TIMEOUT_MAX_S = 120;
 const DEFAULT_STOP_TIMEOUT_S = 30;
 
+/*
+ * Values every task without overrides would otherwise carry its own copy of. A hundred thousand
+ * tasks share them; they are frozen because a task's record must never change them in place.
+ */
+const NO_OVERRIDES: TaskOverride = Object.freeze({ containerOverrides: Object.freeze([]), inferenceAcceleratorOverrides: Object.freeze([]) }) as unknown as TaskOverride;
+const architectureAttributes = new Map<string, Task["attributes"]>();
+
+function architectureAttribute(arch: string): Task["attributes"] {
+  let shared = architectureAttributes.get(arch);
+  if (!shared) {
+    shared = Object.freeze([Object.freeze({ name: "ecs.cpu-architecture", value: arch })]) as Task["attributes"];
+    architectureAttributes.set(arch, shared);
+  }
+  return shared;
+}
+
+/** Container specs by definition (and Fargate's stop timeout cap), for tasks without container overrides. */
+const sharedContainerSpecs = new WeakMap<TaskDefinition, Map<boolean, RuntimeContainerSpec[]>>();
+
 /** Builds a task as RunTask returns it: PROVISIONING, desired RUNNING, version 1. */
 export function newTask(p: NewTaskParams, random: SeededRandom): Task {
   const taskId = random.hex(32);
@@ -70,7 +89,7 @@ export function newTask(p: NewTaskParams, random: SeededRandom): Task {
           },
         ]
       : [],
-    attributes: [{ name: "ecs.cpu-architecture", value: def.runtimePlatform?.cpuArchitecture?.toLowerCase() ?? "x86_64" }],
+    attributes: architectureAttribute(def.runtimePlatform?.cpuArchitecture?.toLowerCase() ?? "x86_64"),
     availabilityZone: az,
     clusterArn: p.clusterArn,
     containers,
@@ -83,7 +102,7 @@ export function newTask(p: NewTaskParams, random: SeededRandom): Task {
     healthStatus: "UNKNOWN",
     lastStatus: "PROVISIONING",
     launchType: p.launchType,
-    overrides: {
+    overrides: p.overrides ? {
       containerOverrides: p.overrides?.containerOverrides ?? [],
       inferenceAcceleratorOverrides: p.overrides?.inferenceAcceleratorOverrides ?? [],
       ...(p.overrides?.cpu ? { cpu: p.overrides.cpu } : {}),
@@ -91,7 +110,7 @@ export function newTask(p: NewTaskParams, random: SeededRandom): Task {
       ...(p.overrides?.taskRoleArn ? { taskRoleArn: p.overrides.taskRoleArn } : {}),
       ...(p.overrides?.executionRoleArn ? { executionRoleArn: p.overrides.executionRoleArn } : {}),
       ...(p.overrides?.ephemeralStorage ? { ephemeralStorage: p.overrides.ephemeralStorage } : {}),
-    },
+    } : NO_OVERRIDES,
     tags: p.tags,
     taskArn,
     taskDefinitionArn: def.taskDefinitionArn,
@@ -123,7 +142,53 @@ export function runtimeSpec(
   serviceName?: string,
 ): RuntimeTaskSpec {
   const fargate = task.launchType === "FARGATE";
-  const containers: RuntimeContainerSpec[] = (def.containerDefinitions ?? []).map((c) => {
+  const containers = task.overrides?.containerOverrides?.length ? containerSpecs(def, task, fargate) : sharedContainerSpecsOf(def, task, fargate);
+  return {
+    account: scope.account,
+    region: scope.region,
+    clusterName,
+    clusterArn: task.clusterArn!,
+    taskArn: task.taskArn!,
+    taskId: taskIdOf(task.taskArn!),
+    family: def.family!,
+    revision: def.revision!,
+    taskDefinitionArn: def.taskDefinitionArn!,
+    launchType: task.launchType!,
+    ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
+    networkMode: def.networkMode ?? "bridge",
+    ...(def.pidMode ? { pidMode: def.pidMode } : {}),
+    ...(def.ipcMode ? { ipcMode: def.ipcMode } : {}),
+    ...(task.cpu ? { cpu: Number(task.cpu) } : {}),
+    ...(task.memory ? { memory: Number(task.memory) } : {}),
+    taskRoleArn: task.overrides?.taskRoleArn ?? def.taskRoleArn,
+    executionRoleArn: task.overrides?.executionRoleArn ?? def.executionRoleArn,
+    availabilityZone: task.availabilityZone!,
+    privateIp,
+    volumes: def.volumes ?? [],
+    tags: task.tags ?? [],
+    ...(serviceName ? { serviceName } : {}),
+    containers,
+  };
+}
+
+/** Tasks without container overrides share their definition's container specs (read-only to runtimes). */
+function sharedContainerSpecsOf(def: TaskDefinition, task: Task, fargate: boolean): RuntimeContainerSpec[] {
+  let byFargate = sharedContainerSpecs.get(def);
+  if (!byFargate) {
+    byFargate = new Map();
+    sharedContainerSpecs.set(def, byFargate);
+  }
+  let specs = byFargate.get(fargate);
+  if (!specs) {
+    specs = containerSpecs(def, task, fargate);
+    byFargate.set(fargate, specs);
+  }
+  return specs;
+}
+
+/** What the runtime needs of each container: the definition with the task's overrides applied. */
+function containerSpecs(def: TaskDefinition, task: Task, fargate: boolean): RuntimeContainerSpec[] {
+  return (def.containerDefinitions ?? []).map((c) => {
     const o = task.overrides?.containerOverrides?.find((x) => x.name === c.name);
     const stopTimeout = Math.min(c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S, fargate ? FARGATE_STOP_TIMEOUT_MAX_S : Infinity);
     return {
@@ -153,32 +218,6 @@ export function runtimeSpec(
       dockerLabels: c.dockerLabels,
     };
   });
-  return {
-    account: scope.account,
-    region: scope.region,
-    clusterName,
-    clusterArn: task.clusterArn!,
-    taskArn: task.taskArn!,
-    taskId: taskIdOf(task.taskArn!),
-    family: def.family!,
-    revision: def.revision!,
-    taskDefinitionArn: def.taskDefinitionArn!,
-    launchType: task.launchType!,
-    ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
-    networkMode: def.networkMode ?? "bridge",
-    ...(def.pidMode ? { pidMode: def.pidMode } : {}),
-    ...(def.ipcMode ? { ipcMode: def.ipcMode } : {}),
-    ...(task.cpu ? { cpu: Number(task.cpu) } : {}),
-    ...(task.memory ? { memory: Number(task.memory) } : {}),
-    taskRoleArn: task.overrides?.taskRoleArn ?? def.taskRoleArn,
-    executionRoleArn: task.overrides?.executionRoleArn ?? def.executionRoleArn,
-    availabilityZone: task.availabilityZone!,
-    privateIp,
-    volumes: def.volumes ?? [],
-    tags: task.tags ?? [],
-    ...(serviceName ? { serviceName } : {}),
-    containers,
-  };
 }
 
 function mergeEnvironment(base: KeyValuePair[], overrides: KeyValuePair[]): KeyValuePair[] {

@@ -395,6 +395,7 @@ export class TaskLifecycle {
   private bump(d: Driver, previousStatus?: string): void {
     const task = d.record.task;
     task.version = (task.version ?? 0) + 1;
+    this.ctx.store.region(d.scope.account, d.scope.region).taskChanged(d.record);
     this.publish(d, previousStatus);
   }
 

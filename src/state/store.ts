@@ -2,6 +2,7 @@ import type { Cluster, NetworkBinding, Service, Setting, Tag, Task, TaskDefiniti
 import { AutoScalingState } from "../autoscaling/state.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import { MetricsState } from "../metrics/store.js";
+import { IndexedTable } from "./indexed-table.js";
 
 /**
  * The one state store. Everything the simulator knows lives here, partitioned by account and
@@ -55,11 +56,66 @@ export interface RunTaskTokenRecord {
   at: number;
 }
 
+/**
+ * Names of the index buckets of the task and service tables. Every lookup by cluster, service,
+ * family, status, starter, container instance or capacity provider goes through one of these, so
+ * its cost follows the size of its answer, not of the region.
+ */
+export const TaskIndex = {
+  cluster: (cluster: string) => `c\0${cluster}`,
+  desired: (cluster: string, desired: string) => `d\0${cluster}\0${desired}`,
+  last: (cluster: string, last: string) => `l\0${cluster}\0${last}`,
+  service: (cluster: string, service: string) => `s\0${cluster}\0${service}`,
+  serviceDesired: (cluster: string, desired: string, service: string) => `sd\0${cluster}\0${desired}\0${service}`,
+  familyDesired: (cluster: string, desired: string, family: string) => `fd\0${cluster}\0${desired}\0${family}`,
+  startedByDesired: (cluster: string, desired: string, startedBy: string) => `bd\0${cluster}\0${desired}\0${startedBy}`,
+  capacityProvider: (cluster: string, provider: string) => `p\0${cluster}\0${provider}`,
+  containerInstance: (arn: string) => `i\0${arn}`,
+} as const;
+
+export const ServiceIndex = {
+  cluster: (cluster: string) => `c\0${cluster}`,
+} as const;
+
+/** The family part of a task definition ARN (`.../task-definition/<family>:<revision>`). */
+export function familyOfDefinitionArn(arn: string | undefined): string {
+  if (!arn) return "";
+  const name = arn.slice(arn.lastIndexOf("/") + 1);
+  const colon = name.lastIndexOf(":");
+  return colon < 0 ? name : name.slice(0, colon);
+}
+
+function taskIndexKeys(r: TaskRecord): string[] {
+  const t = r.task;
+  const c = r.clusterName;
+  const desired = t.desiredStatus ?? "";
+  const keys = [
+    TaskIndex.cluster(c),
+    TaskIndex.desired(c, desired),
+    TaskIndex.last(c, t.lastStatus ?? ""),
+    TaskIndex.familyDesired(c, desired, familyOfDefinitionArn(t.taskDefinitionArn)),
+  ];
+  if (r.serviceName) keys.push(TaskIndex.service(c, r.serviceName), TaskIndex.serviceDesired(c, desired, r.serviceName));
+  if (t.startedBy) keys.push(TaskIndex.startedByDesired(c, desired, t.startedBy));
+  if (t.capacityProviderName) keys.push(TaskIndex.capacityProvider(c, t.capacityProviderName));
+  if (t.containerInstanceArn) keys.push(TaskIndex.containerInstance(t.containerInstanceArn));
+  return keys;
+}
+
+function serviceIndexKeys(r: ServiceRecord): string[] {
+  return [ServiceIndex.cluster(r.clusterName)];
+}
+
 export class RegionState {
   readonly clusters = new Map<string, ClusterRecord>();
   readonly families = new Map<string, FamilyRecord>();
-  readonly tasks = new Map<string, TaskRecord>();
-  readonly services = new Map<string, ServiceRecord>();
+  /**
+   * Tasks by ARN, indexed by TaskIndex. Whoever changes a task's status (or anything else an
+   * index key derives from) calls `taskChanged` afterwards.
+   */
+  readonly tasks = new IndexedTable<TaskRecord>(taskIndexKeys);
+  /** Services by ARN, indexed by ServiceIndex. */
+  readonly services = new IndexedTable<ServiceRecord>(serviceIndexKeys);
   readonly tags = new Map<string, Tag[]>();
   /** Account settings by `${principalArn}|${name}`; defaults by name. */
   readonly settings = new Map<string, Setting>();
@@ -74,6 +130,24 @@ export class RegionState {
     readonly account: string,
     readonly region: string,
   ) {}
+
+  /** Re-files a task under its current status after the lifecycle changed it. */
+  taskChanged(record: TaskRecord): void {
+    this.tasks.reindex(record.task.taskArn!);
+  }
+
+  /** Every task of the service in its cluster, whatever its status, in creation order. */
+  serviceTasks(clusterName: string, serviceName: string): IterableIterator<TaskRecord> {
+    return this.tasks.members(TaskIndex.service(clusterName, serviceName));
+  }
+
+  tasksInCluster(clusterName: string): IterableIterator<TaskRecord> {
+    return this.tasks.members(TaskIndex.cluster(clusterName));
+  }
+
+  servicesInCluster(clusterName: string): IterableIterator<ServiceRecord> {
+    return this.services.members(ServiceIndex.cluster(clusterName));
+  }
 }
 
 export class Store {

@@ -11,6 +11,10 @@ export type ReconcileLoop = ReturnType<typeof createReconcileLoop>;
  * When reconcile passes run: right after anything changes (a task transition, an API call) and
  * every `intervalMs` for every live service. Kicks within one turn of the clock coalesce into a
  * single pass per service. A service stops being live once it is INACTIVE or gone.
+ *
+ * A service whose last pass found it steady, and that nothing has kicked since, has nothing
+ * time-driven left to do: the periodic tick visits it only every `quietEvery` ticks (a backstop),
+ * so idle cost does not grow with the number of settled services.
  */
 export function createReconcileLoop(deps: {
   clock: Clock;
@@ -18,10 +22,16 @@ export function createReconcileLoop(deps: {
   intervalMs: number;
   load: (scope: Scope, arn: string) => ServiceRecord | undefined;
   reconcile: (record: ServiceRecord) => void;
+  /** Whether the pass just run left the service steady. */
+  isQuiet?: (record: ServiceRecord) => boolean;
+  quietEvery?: number;
 }) {
   const { clock } = deps;
+  const quietEvery = deps.quietEvery ?? 8;
   const live = new Map<string, Scope>();
   const dirty = new Set<string>();
+  const quiet = new Set<string>();
+  let ticks = 0;
   let kickTimer: TimerHandle | undefined;
   let tickTimer: TimerHandle | undefined;
 
@@ -32,6 +42,7 @@ export function createReconcileLoop(deps: {
   }
 
   function kick(arn: string): void {
+    quiet.delete(arn);
     dirty.add(arn);
     if (kickTimer) return;
     kickTimer = clock.setTimeout(() => {
@@ -44,13 +55,19 @@ export function createReconcileLoop(deps: {
     if (tickTimer || live.size === 0) return;
     tickTimer = clock.setTimeout(() => {
       tickTimer = undefined;
-      reconcileAll();
+      tick();
       ensureTick();
     }, deps.intervalMs);
   }
 
   function reconcileAll(): void {
     for (const arn of live.keys()) dirty.add(arn);
+    flush();
+  }
+
+  function tick(): void {
+    const everyone = ++ticks % quietEvery === 0;
+    for (const arn of live.keys()) if (everyone || !quiet.has(arn)) dirty.add(arn);
     flush();
   }
 
@@ -63,6 +80,7 @@ export function createReconcileLoop(deps: {
       const record = deps.load(scope, arn);
       if (!record) {
         live.delete(arn);
+        quiet.delete(arn);
         continue;
       }
       // One service's bug must not stall the others.
@@ -71,7 +89,12 @@ export function createReconcileLoop(deps: {
       } catch (err) {
         deps.logger.error(`service ${record.service.serviceName} reconcile failed`, { error: String((err as Error)?.stack ?? err) });
       }
-      if (record.service.status === "INACTIVE") live.delete(arn);
+      if (deps.isQuiet?.(record)) quiet.add(arn);
+      else quiet.delete(arn);
+      if (record.service.status === "INACTIVE") {
+        live.delete(arn);
+        quiet.delete(arn);
+      }
     }
   }
 
@@ -92,6 +115,7 @@ export function createReconcileLoop(deps: {
     tickTimer = undefined;
     live.clear();
     dirty.clear();
+    quiet.clear();
   }
 
   return { track, kick, reconcileAll, onTaskChanged, dispose };

@@ -4,7 +4,7 @@ import type { Logger } from "../../core/logger.js";
 import { stableStringify } from "../../core/stable-json.js";
 import type { ClusterService } from "../../domain/clusters.js";
 import { describeEach } from "../../domain/describe-each.js";
-import { paginate } from "../../domain/pagination.js";
+import { paginate, paginateIndex } from "../../domain/pagination.js";
 import type { Scope } from "../../domain/scope.js";
 import type { TagService } from "../../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
@@ -12,7 +12,7 @@ import { InvalidParameterException, LimitExceededException } from "../../errors/
 import { Messages } from "../../errors/messages.js";
 import type { QuotaGate } from "../../quotas/types.js";
 import { Arn, nameFromArnOrName } from "../../state/arn.js";
-import type { ServiceRecord } from "../../state/store.js";
+import { ServiceIndex, type ServiceRecord } from "../../state/store.js";
 import { resolveLaunchTarget } from "../launch-target.js";
 import type { Deployments } from "./deployments.js";
 import { internalOf, primaryOf } from "./internal.js";
@@ -100,9 +100,7 @@ export function createServiceApi(deps: {
 
   function checkServiceLimits(scope: Scope, cluster: Cluster, desiredCount: number | undefined): void {
     const limits = deps.quotas.limits(scope);
-    const inCluster = [...lookup.region(scope).services.values()].filter(
-      (s) => s.clusterName === cluster.clusterName && s.service.status !== "INACTIVE",
-    ).length;
+    const inCluster = [...lookup.region(scope).servicesInCluster(cluster.clusterName!)].filter((s) => s.service.status !== "INACTIVE").length;
     if (inCluster >= limits.servicesPerCluster) {
       throw new LimitExceededException(`The maximum number of services (${limits.servicesPerCluster}) for this cluster has been reached.`);
     }
@@ -200,13 +198,17 @@ export function createServiceApi(deps: {
 
   function listServices(scope: Scope, input: ListServicesInput) {
     const cluster = deps.clusters.resolve(scope, input.cluster).cluster;
-    const arns = [...lookup.region(scope).services.values()]
-      .filter((r) => r.clusterName === cluster.clusterName && r.service.status === "ACTIVE")
-      .filter((r) => !input.launchType || r.service.launchType === input.launchType)
-      .filter((r) => !input.schedulingStrategy || r.service.schedulingStrategy === input.schedulingStrategy)
-      .sort((a, b) => a.service.createdAt!.getTime() - b.service.createdAt!.getTime() || cmp(a.service.serviceArn!, b.service.serviceArn!))
-      .map((r) => r.service.serviceArn!);
-    const { page, nextToken } = paginate(arns, { maxResults: input.maxResults, nextToken: input.nextToken, kind: "services", defaultMax: 10 });
+    // Creation order: the cluster index keeps services in the order they were created.
+    const { page: records, nextToken } = paginateIndex(
+      lookup.region(scope).services,
+      ServiceIndex.cluster(cluster.clusterName!),
+      (r) =>
+        r.service.status === "ACTIVE" &&
+        (!input.launchType || r.service.launchType === input.launchType) &&
+        (!input.schedulingStrategy || r.service.schedulingStrategy === input.schedulingStrategy),
+      { maxResults: input.maxResults, nextToken: input.nextToken, kind: "services", defaultMax: 10 },
+    );
+    const page = records.map((r) => r.service.serviceArn!);
     return { serviceArns: page, ...(nextToken ? { nextToken } : {}) };
   }
 
@@ -229,8 +231,4 @@ export function createServiceApi(deps: {
   }
 
   return { createService, updateService, deleteService, describeServices, listServices, listServicesByNamespace };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -110,6 +110,7 @@ export class ServiceScheduler {
       intervalMs: config.reconcileIntervalMs,
       load: (scope, arn) => lookup.region(scope).services.get(arn),
       reconcile,
+      isQuiet: (record) => record.service.status === "ACTIVE" && internalOf(record).steady === true,
     });
 
     this.lookup = lookup;

@@ -12,10 +12,10 @@ export function ownedTasks(store: Store, record: ServiceRecord): TaskRecord[] {
     ...internal.retired.map((d) => d.id),
     ...internal.taskSets.map((t) => t.id),
   ]);
-  const name = record.service.serviceName;
   const out: TaskRecord[] = [];
-  for (const r of store.region(internal.scope.account, internal.scope.region).tasks.values()) {
-    if (r.serviceName === name && r.clusterName === record.clusterName && ids.has(r.task.startedBy ?? "")) out.push(r);
+  const state = store.region(internal.scope.account, internal.scope.region);
+  for (const r of state.serviceTasks(record.clusterName, record.service.serviceName!)) {
+    if (ids.has(r.task.startedBy ?? "")) out.push(r);
   }
   return out;
 }
