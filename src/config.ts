@@ -35,6 +35,8 @@ export const SimulatedRuleSchema = z.object({
   sigtermDelayMs: DurationMs.optional(),
   /** Fail the image pull with a CannotPullContainerError. */
   pullError: z.boolean().optional(),
+  /** What the container writes to its log, in the ECS_SIM_LOG format (a string, or one entry per line). */
+  log: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 export const ConfigSchema = z.object({
@@ -60,11 +62,18 @@ export const ConfigSchema = z.object({
    * with what they would register (Prefect's worker) show locally the re-registration they do on AWS.
    */
   emitEnableFaultInjection: z.boolean().default(true),
+  /**
+   * Create a missing awslogs group when a task starts, as if `awslogs-create-group` were "true".
+   * Off by default: Fargate fails such a task with a ResourceInitializationError.
+   */
+  autoCreateLogGroups: z.boolean().default(false),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),
       onSigterm: z.enum(["exit", "ignore"]).default("exit"),
       sigtermDelayMs: DurationMs.default(0),
+      /** How long a container waits for its dependsOn conditions when it has no startTimeout (Fargate: 3 minutes). */
+      dependencyTimeoutMs: DurationMs.default(180_000),
     })
     .default({}),
   quotas: z.record(z.unknown()).optional(),

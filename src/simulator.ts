@@ -19,7 +19,7 @@ import type { QuotaGate } from "./quotas/types.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
 import { EventHub } from "./events/hub.js";
-import { SimulatedRuntime } from "./runtime/simulated/simulated-runtime.js";
+import { SIMULATED_RUNTIME_NOTE, SimulatedRuntime } from "./runtime/simulated/simulated-runtime.js";
 import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
 import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
 import { registerSpotAdminRoutes } from "./api/admin/spot.js";
@@ -37,6 +37,7 @@ import { DockerRuntime, dockerAvailable, newInstanceId } from "./runtime/docker/
 import { LogStore } from "./logs/store.js";
 import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
+import { ContainerLogs } from "./runtime/container-logs.js";
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
 import { VERSION } from "./version.js";
@@ -99,6 +100,9 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  /** Output of containers without awslogs: shown by GET /_sim/tasks/<id>/logs, never by the Logs API. */
+  readonly localLogs: LogStore;
+  private readonly containerLogs: ContainerLogs;
 
   private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind) {
     this.config = config;
@@ -144,6 +148,8 @@ export class Simulator {
     });
 
     this.logs = new LogStore(clock);
+    this.localLogs = new LogStore(clock);
+    this.containerLogs = new ContainerLogs({ cloudwatch: this.logs, local: this.localLogs, autoCreateGroups: config.autoCreateLogGroups });
     const tags = new TagService(this.ctx);
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
@@ -227,7 +233,7 @@ export class Simulator {
   private registerAdminRoutes(app: FastifyInstance, quotas: QuotaGate): void {
     if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events);
-    registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
+    registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
@@ -258,6 +264,7 @@ export class Simulator {
     const kind = await chooseRuntime(config);
     const sim = new Simulator(config, opts, kind.kind);
     if (kind.warning) sim.ctx.logger.warn(kind.warning);
+    if (kind.kind === "simulated") sim.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
     if (sim.runtime instanceof DockerRuntime) await sim.runtime.removeLeftovers();
     return sim;
   }
@@ -363,6 +370,7 @@ export class Simulator {
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
     this.ctx.store.reset();
     this.logs.clear();
+    this.localLogs.clear();
     this.ctx.quotas.reset();
     this.spot.reset();
     this.capacity.reset();
@@ -429,6 +437,8 @@ export class Simulator {
         simulatorEndpoint: () => this.endpoint ?? `http://127.0.0.1:${this.config.port}`,
         lookupTask: (arn) => this.lookupTask(arn),
         logStore: this.logs,
+        localLogStore: this.localLogs,
+        autoCreateLogGroups: this.config.autoCreateLogGroups,
       });
     }
     return new SimulatedRuntime({
@@ -437,6 +447,8 @@ export class Simulator {
       listener,
       rules: this.config.simulated.rules,
       defaults: { onSigterm: this.config.simulated.onSigterm, sigtermDelayMs: this.config.simulated.sigtermDelayMs },
+      logs: this.containerLogs,
+      dependencyTimeoutMs: this.config.simulated.dependencyTimeoutMs,
     });
   }
 }

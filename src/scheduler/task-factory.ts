@@ -144,6 +144,7 @@ export function runtimeSpec(
       dependsOn: c.dependsOn ?? [],
       healthCheck: c.healthCheck,
       stopTimeout,
+      ...(c.startTimeout !== undefined ? { startTimeout: c.startTimeout } : {}),
       ulimits: c.ulimits,
       readonlyRootFilesystem: c.readonlyRootFilesystem,
       linuxParameters: c.linuxParameters,

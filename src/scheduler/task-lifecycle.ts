@@ -4,7 +4,7 @@ import type { SimContext } from "../context.js";
 import type { TimerHandle } from "../core/clock.js";
 import type { Scope } from "../domain/scope.js";
 import { Messages } from "../errors/messages.js";
-import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type TaskRuntime } from "../runtime/types.js";
+import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type StartedContainer, type TaskRuntime } from "../runtime/types.js";
 import type { TaskRecord } from "../state/store.js";
 import type { StageTiming, TimingProfile } from "./timing.js";
 
@@ -84,7 +84,12 @@ export class TaskLifecycle {
   handleRuntimeEvent(event: RuntimeEvent): void {
     const d = this.drivers.get(event.taskArn);
     if (!d) return;
-    if (event.type === "container-started") return;
+    if (event.type === "container-started") {
+      // A container that starts while others wait on dependsOn shows RUNNING before the task
+      // does. No version bump: the task's own transitions carry the change, as AWS counts them.
+      this.containerStarted(d, event.container);
+      return;
+    }
     const container = d.record.task.containers?.find((c) => c.name === event.name);
     if (!container) return;
     if (event.type === "container-health") {
@@ -121,18 +126,7 @@ export class TaskLifecycle {
       if (this.stopRequested(d)) return;
       const result = await this.runtime.start(d.spec);
       d.record.containersStarted = true;
-      for (const started of result.containers) {
-        d.started.add(started.name);
-        const c = task.containers?.find((x) => x.name === started.name);
-        if (!c) continue;
-        c.runtimeId = started.runtimeId;
-        if (started.imageDigest) c.imageDigest = started.imageDigest;
-        const bindings = (started.networkBindings ?? []) as NetworkBinding[];
-        if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
-        // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
-        c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
-        if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
-      }
+      for (const started of result.containers) this.containerStarted(d, started);
       if (result.privateIp) this.attachEni(d, result.privateIp, result.macAddress);
     } catch (err) {
       if (err instanceof TaskStartError) return this.failStart(d, err);
@@ -208,6 +202,19 @@ export class TaskLifecycle {
     const arn = d.record.task.taskArn!;
     this.ctx.store.region(d.scope.account, d.scope.region).tasks.delete(arn);
     this.drivers.delete(arn);
+  }
+
+  private containerStarted(d: Driver, started: StartedContainer): void {
+    d.started.add(started.name);
+    const c = d.record.task.containers?.find((x) => x.name === started.name);
+    if (!c) return;
+    c.runtimeId = started.runtimeId;
+    if (started.imageDigest) c.imageDigest = started.imageDigest;
+    const bindings = (started.networkBindings ?? []) as NetworkBinding[];
+    if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
+    // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
+    c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
+    if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
   }
 
   private containerExited(d: Driver, container: Container, exitCode?: number, reason?: string): void {
