@@ -4,7 +4,7 @@ import type { SimContext } from "../context.js";
 import type { TimerHandle } from "../core/clock.js";
 import type { Scope } from "../domain/scope.js";
 import { Messages } from "../errors/messages.js";
-import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type StartedContainer, type TaskRuntime } from "../runtime/types.js";
+import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type StartedContainer, type StopRequest, type TaskRuntime } from "../runtime/types.js";
 import type { TaskRecord } from "../state/store.js";
 import type { StageTiming, TimingProfile } from "./timing.js";
 
@@ -30,6 +30,8 @@ interface Driver {
   expiry?: TimerHandle;
   /** Latest time SIGKILL may come (a spot warning's end), whatever the containers' stopTimeout. */
   killBy?: number;
+  /** True while the runtime starts containers (possibly waiting on dependsOn conditions). */
+  starting?: boolean;
 }
 
 /**
@@ -78,6 +80,9 @@ export class TaskLifecycle {
     task.stoppingAt = this.now();
     if (opts.killBy !== undefined) d.killBy = opts.killBy;
     this.bump(d);
+    // Containers still waiting on dependsOn would hold the stop until their timeout: the runtime
+    // is told now, so those never start and the start returns with what is running.
+    if (d.starting) void this.runtime.stop(taskArn, this.stopRequest(d)).catch((err) => this.crash(d, err));
     d.stopping = this.runStop(d, opts.signalAtOnce ?? false).catch((err) => this.crash(d, err));
   }
 
@@ -124,7 +129,8 @@ export class TaskLifecycle {
       await this.wait(this.timing.pull);
       task.pullStoppedAt = this.now();
       if (this.stopRequested(d)) return;
-      const result = await this.runtime.start(d.spec);
+      d.starting = true;
+      const result = await this.runtime.start(d.spec).finally(() => (d.starting = false));
       d.record.containersStarted = true;
       for (const started of result.containers) this.containerStarted(d, started);
       if (result.privateIp) this.attachEni(d, result.privateIp, result.macAddress);
@@ -154,17 +160,21 @@ export class TaskLifecycle {
     if (d.record.containersStarted) {
       this.transition(d, "STOPPING");
       const allExited = this.allExited(d);
-      const untilKill = d.killBy === undefined ? Infinity : Math.max(0, d.killBy - this.ctx.clock.now());
-      await this.runtime.stop(task.taskArn!, {
-        signal: "SIGTERM",
-        timeoutMs: (name) => Math.min((d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000, untilKill),
-      });
+      await this.runtime.stop(task.taskArn!, this.stopRequest(d));
       await allExited;
       task.executionStoppedAt = this.now();
     }
     this.transition(d, "DEPROVISIONING");
     await this.wait(this.timing.deprovisioning);
     this.finish(d);
+  }
+
+  private stopRequest(d: Driver): StopRequest {
+    const untilKill = d.killBy === undefined ? Infinity : Math.max(0, d.killBy - this.ctx.clock.now());
+    return {
+      signal: "SIGTERM",
+      timeoutMs: (name) => Math.min((d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000, untilKill),
+    };
   }
 
   private failStart(d: Driver, err: TaskStartError): void {

@@ -130,6 +130,23 @@ describe("simulated dependsOn, as the Docker runtime honours it", () => {
     expect(task.stoppedReason).toContain("dependency condition HEALTHY on container 'sidecar' for container 'app' was not met");
   });
 
+  it("StopTask while a container waits on a dependency stops the task at once, not at the dependency timeout", async () => {
+    const { arn } = await runTask(sim, [
+      { name: "sidecar", healthCheck: check(), environment: env({ ECS_SIM_HEALTH: "UNHEALTHY" }) },
+      { name: "app", dependsOn: [{ containerName: "sidecar", condition: "HEALTHY" }] },
+    ]);
+    await sim.advanceClock(2_000);
+    expect((await describeTask(sim, arn)).lastStatus).toBe("PENDING");
+    await ok(sim, "StopTask", { cluster: "c", task: arn });
+    await sim.advanceClock(1_000);
+    const task = await describeTask(sim, arn);
+    expect(task).toMatchObject({ lastStatus: "STOPPED", stopCode: "UserInitiated", stoppedReason: "Task stopped by user" });
+    expect(task.startedAt).toBeUndefined();
+    expect(container(task, "sidecar")).toMatchObject({ lastStatus: "STOPPED", exitCode: 143 });
+    expect(container(task, "app").lastStatus).toBe("STOPPED");
+    expect(container(task, "app").exitCode).toBeUndefined();
+  });
+
   it("START: the app starts with its dependency; a dependency that never resolves times out after startTimeout", async () => {
     const started = await runTask(sim, [{ name: "db" }, { name: "app", dependsOn: [{ containerName: "db", condition: "START" }] }]);
     await sim.advanceClock(1_000);
