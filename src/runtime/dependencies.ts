@@ -22,6 +22,8 @@ export async function waitForDependencies(
   lookup: (name: string) => DependencyTarget | undefined,
   clock: Clock,
   timeoutMs: number,
+  /** Settles the wait early (the task is going away), releasing its timer. */
+  abandoned?: Promise<void>,
 ): Promise<void> {
   const waits = dependsOn.map(async (d) => {
     const dep = d.containerName ? lookup(d.containerName) : undefined;
@@ -61,7 +63,7 @@ export async function waitForDependencies(
   });
   timeout.catch(() => undefined);
   try {
-    await Promise.race([Promise.all(waits), timeout]);
+    await Promise.race([Promise.all(waits), timeout, ...(abandoned ? [abandoned] : [])]);
   } finally {
     clock.clearTimeout(timer);
   }

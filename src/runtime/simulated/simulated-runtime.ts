@@ -40,6 +40,8 @@ interface SimTask {
   spec: RuntimeTaskSpec;
   containers: Map<string, SimContainer>;
   stopping: boolean;
+  /** Resolved once the task is stopping: dependency waits end and release their timers. */
+  abandoned: Deferred<void>;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -82,7 +84,7 @@ export class SimulatedRuntime implements TaskRuntime {
         } satisfies SimContainer,
       ]),
     );
-    this.tasks.set(spec.taskArn, { spec, containers, stopping: false });
+    this.tasks.set(spec.taskArn, { spec, containers, stopping: false, abandoned: new Deferred<void>() });
     const failing = spec.containers.find((c) => containers.get(c.name)!.behavior.pullError);
     if (failing) {
       throw new TaskStartError(
@@ -112,7 +114,7 @@ export class SimulatedRuntime implements TaskRuntime {
       const started = await Promise.race([Promise.all(launches), failed.promise]);
       return { containers: started.filter((c): c is StartedContainer => c !== undefined) };
     } catch (err) {
-      task.stopping = true;
+      this.abandon(task);
       if (err instanceof TaskStartError) throw err;
       throw new TaskStartError(`CannotStartContainerError: ${(err as Error).message}`);
     }
@@ -121,7 +123,7 @@ export class SimulatedRuntime implements TaskRuntime {
   async stop(taskArn: string, request: StopRequest): Promise<void> {
     const task = this.tasks.get(taskArn);
     if (!task) return;
-    task.stopping = true;
+    this.abandon(task);
     for (const c of task.containers.values()) {
       if (c.state === "PENDING") {
         // Never started (waiting on a dependency): it ends without an exit code.
@@ -141,7 +143,7 @@ export class SimulatedRuntime implements TaskRuntime {
   async remove(taskArn: string): Promise<void> {
     const task = this.tasks.get(taskArn);
     if (!task) return;
-    task.stopping = true;
+    this.abandon(task);
     for (const c of task.containers.values()) this.clearTimers(c);
     this.tasks.delete(taskArn);
   }
@@ -153,7 +155,8 @@ export class SimulatedRuntime implements TaskRuntime {
   private async launch(task: SimTask, c: SimContainer): Promise<StartedContainer | undefined> {
     const timeoutMs = c.spec.startTimeout !== undefined ? c.spec.startTimeout * 1000 : this.opts.dependencyTimeoutMs;
     try {
-      await waitForDependencies(c.spec.name, c.spec.dependsOn, (name) => task.containers.get(name), this.opts.clock, timeoutMs);
+      const lookup = (name: string): SimContainer | undefined => task.containers.get(name);
+      await waitForDependencies(c.spec.name, c.spec.dependsOn, lookup, this.opts.clock, timeoutMs, task.abandoned.promise);
     } catch (err) {
       if (task.stopping) return undefined;
       throw err;
@@ -173,13 +176,20 @@ export class SimulatedRuntime implements TaskRuntime {
     // Log lines and health checks are scheduled before the exit, so those due at the same
     // instant happen first.
     this.writeLog(c);
-    if (c.spec.healthCheck) this.scheduleHealthChecks(task, c, c.spec.healthCheck);
+    if (c.spec.healthCheck?.command?.length && c.spec.healthCheck.command[0] !== "NONE") {
+      this.scheduleHealthChecks(task, c, c.spec.healthCheck);
+    }
     if (c.behavior.runMs !== undefined) {
       c.timers.push(this.opts.clock.setTimeout(() => this.exit(task, c, c.behavior.exitCode, c.behavior.reason), c.behavior.runMs));
     }
     c.started.resolve();
     this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: started });
     return started;
+  }
+
+  private abandon(task: SimTask): void {
+    task.stopping = true;
+    task.abandoned.resolve();
   }
 
   /** The scripted lines (or the description of the simulation) into the container's stream. */
