@@ -39,9 +39,11 @@ export class ContainerLogs {
    */
   open(spec: RuntimeTaskSpec): Map<string, LogDestination> {
     const destinations = new Map(spec.containers.map((c) => [c.name, this.destinationOf(spec, c)] as const));
+    // A group one container may create serves every container of the task that names it.
+    const creatable = new Set(spec.containers.filter((c) => this.mayCreateGroup(c)).map((c) => destinations.get(c.name)!.group));
     const missing = spec.containers.find((c) => {
       const d = destinations.get(c.name)!;
-      return d.awslogs && !d.store.getGroup(d.group) && !this.mayCreateGroup(c);
+      return d.awslogs && !d.store.getGroup(d.group) && !creatable.has(d.group);
     });
     if (missing) {
       const group = destinations.get(missing.name)!.group;

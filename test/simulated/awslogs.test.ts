@@ -45,6 +45,16 @@ describe("awslogs log groups, as Fargate treats them", () => {
     expect(await groupNames()).toEqual(["/ecs/present"]);
   });
 
+  it("a group that one container of the task may create serves the others that name it", async () => {
+    const { arn } = await runTask(sim, [
+      { name: "app", logConfiguration: awslogs("/ecs/shared", "ecs", { "awslogs-create-group": "true" }) },
+      { name: "sidecar", logConfiguration: awslogs("/ecs/shared") },
+    ]);
+    await sim.advanceClock(1_000);
+    expect((await describeTask(sim, arn)).lastStatus).toBe("RUNNING");
+    expect(await groupNames()).toEqual(["/ecs/shared"]);
+  });
+
   it('creates the group with awslogs-create-group "true" and writes to <prefix>/<container>/<task id>', async () => {
     const { arn, id } = await runTask(sim, [{ name: "app", logConfiguration: awslogs("/ecs/created", "web", { "awslogs-create-group": "true" }) }]);
     await sim.advanceClock(1_000);
