@@ -371,6 +371,7 @@ export class Simulator {
     this.ctx.store.reset();
     this.logs.clear();
     this.localLogs.clear();
+    this.containerLogs.clear();
     this.ctx.quotas.reset();
     this.spot.reset();
     this.capacity.reset();

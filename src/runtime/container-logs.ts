@@ -17,13 +17,24 @@ export interface ContainerLogsOptions {
   local: LogStore;
   /** Create a missing awslogs group as if every container said `awslogs-create-group: "true"`. */
   autoCreateGroups: boolean;
+  /** How many containers' local output is kept (default LOCAL_STREAMS_KEPT). */
+  localStreamsKept?: number;
 }
 
 export interface LogDestination extends LogLocation {
   store: LogStore;
 }
 
+/**
+ * Output kept aside for containers without awslogs is a debugging aid, not CloudWatch: only the
+ * most recent containers' streams are kept, so a long run cannot grow without bound.
+ */
+export const LOCAL_STREAMS_KEPT = 10_000;
+
 export class ContainerLogs {
+  /** Local streams in creation order, oldest first (a Set drops its oldest entry in O(1)). */
+  private readonly localStreams = new Set<string>();
+
   constructor(private readonly opts: ContainerLogsOptions) {}
 
   /** Where a container's output is (or would be) kept; for readers such as the admin API. */
@@ -49,8 +60,26 @@ export class ContainerLogs {
       const group = destinations.get(missing.name)!.group;
       throw new TaskStartError(Messages.awslogsGroupMissing, { [missing.name]: Messages.awslogsGroupMissingContainer(group) });
     }
-    for (const d of destinations.values()) d.store.createStream(d.group, d.stream);
+    for (const d of destinations.values()) {
+      if (d.store.createStream(d.group, d.stream) && !d.awslogs) this.keepLocal(d);
+    }
     return destinations;
+  }
+
+  /** Forgets every local stream (the store itself is cleared by its owner). */
+  clear(): void {
+    this.localStreams.clear();
+  }
+
+  private keepLocal(d: LogDestination): void {
+    this.localStreams.add(JSON.stringify([d.group, d.stream]));
+    const kept = this.opts.localStreamsKept ?? LOCAL_STREAMS_KEPT;
+    for (const oldest of this.localStreams) {
+      if (this.localStreams.size <= kept) break;
+      this.localStreams.delete(oldest);
+      const [group, stream] = JSON.parse(oldest) as [string, string];
+      this.opts.local.getGroup(group)?.streams.delete(stream);
+    }
   }
 
   private destinationOf(spec: RuntimeTaskSpec, c: RuntimeContainerSpec): LogDestination {
