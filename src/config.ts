@@ -35,6 +35,10 @@ export const SimulatedRuleSchema = z.object({
   sigtermDelayMs: DurationMs.optional(),
   /** Fail the image pull with a CannotPullContainerError. */
   pullError: z.boolean().optional(),
+  /** The outcome of every health check (ECS_SIM_HEALTH). */
+  health: z.enum(["HEALTHY", "UNHEALTHY"]).optional(),
+  /** Killed for memory (ECS_SIM_OOM): exit 137 at runMs, or as soon as it starts. */
+  oom: z.boolean().optional(),
   /** What the container writes to its log, in the ECS_SIM_LOG format (a string, or one entry per line). */
   log: z.union([z.string(), z.array(z.string())]).optional(),
 });

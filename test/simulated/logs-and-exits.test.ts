@@ -105,6 +105,27 @@ describe("simulated.rules", () => {
   });
 });
 
+describe("simulated.rules for health and OOM", () => {
+  it("give the same outcomes as ECS_SIM_HEALTH and ECS_SIM_OOM; the container's variables win", async () => {
+    const sim = await virtualSim({
+      simulated: { rules: [{ match: { container: "sick" }, health: "UNHEALTHY" }, { match: { container: "hog" }, oom: true }] },
+    });
+    try {
+      await ok(sim, "CreateCluster", { clusterName: "c" });
+      const healthCheck = { command: ["CMD-SHELL", "true"], interval: 5, retries: 1 };
+      const sick = await runTask(sim, [{ name: "sick", healthCheck }]);
+      const cured = await runTask(sim, [{ name: "sick", healthCheck, environment: env({ ECS_SIM_HEALTH: "HEALTHY" }) }]);
+      const hog = await runTask(sim, [{ name: "hog" }]);
+      await sim.advanceClock(6_000);
+      expect(container(await describeTask(sim, sick.arn), "sick").healthStatus).toBe("UNHEALTHY");
+      expect(container(await describeTask(sim, cured.arn), "sick").healthStatus).toBe("HEALTHY");
+      expect(container(await describeTask(sim, hog.arn), "hog")).toMatchObject({ exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe("the simulated runtime at startup", () => {
   it("says once that containers run until stopped unless ECS_SIM_RUN_MS says otherwise", async () => {
     const lines: string[] = [];

@@ -92,6 +92,8 @@ function applyRule(b: ContainerBehavior, rule: SimulatedRule, random: SeededRand
   if (rule.onSigterm) b.onSigterm = rule.onSigterm;
   if (rule.sigtermDelayMs !== undefined) b.sigtermDelayMs = rule.sigtermDelayMs;
   if (rule.pullError) b.pullError = true;
+  if (rule.health) b.health = rule.health;
+  if (rule.oom) killForMemory(b);
   if (rule.log !== undefined) b.log = parseLogScript(Array.isArray(rule.log) ? rule.log.join("\n") : rule.log, random);
 }
 
@@ -106,15 +108,18 @@ function applyEnvironment(b: ContainerBehavior, container: RuntimeContainerSpec,
   const delay = env.get(BEHAVIOR_ENV.sigtermDelayMs);
   if (delay !== undefined) b.sigtermDelayMs = parseDuration(delay, random) ?? b.sigtermDelayMs;
   if (isTrue(env.get(BEHAVIOR_ENV.pullError))) b.pullError = true;
-  if (env.get(BEHAVIOR_ENV.health)?.toUpperCase() === "UNHEALTHY") b.health = "UNHEALTHY";
-  if (isTrue(env.get(BEHAVIOR_ENV.oom))) {
-    b.exitCode = 137;
-    b.reason = Messages.outOfMemory;
-    // Killed at ECS_SIM_RUN_MS when given, else as soon as it starts: OOM alone must end it.
-    b.runMs ??= 0;
-  }
+  const health = env.get(BEHAVIOR_ENV.health)?.trim().toUpperCase();
+  if (health === "HEALTHY" || health === "UNHEALTHY") b.health = health;
+  if (isTrue(env.get(BEHAVIOR_ENV.oom))) killForMemory(b);
   const log = env.get(BEHAVIOR_ENV.log);
   if (log !== undefined) b.log = parseLogScript(log, random);
+}
+
+/** Killed at its run time when it has one, else as soon as it starts: OOM alone must end it. */
+function killForMemory(b: ContainerBehavior): void {
+  b.exitCode = 137;
+  b.reason = Messages.outOfMemory;
+  b.runMs ??= 0;
 }
 
 /**
