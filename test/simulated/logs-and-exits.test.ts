@@ -1,4 +1,6 @@
 import { FilterLogEventsCommand, GetLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { Simulator, type RunningSimulator } from "../../src/index.js";
 import { ok, useVirtualSim, virtualSim } from "../helpers/sim.js";
@@ -136,6 +138,43 @@ describe("the simulated runtime at startup", () => {
       expect(notes[0]).toContain("runs until stopped");
       expect(notes[0]).toContain("ECS_SIM_RUN_MS");
     } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe("a log-streaming orchestrator without Docker", () => {
+  it("follows a Prefect flow run's stream with GetLogEvents tokens until the task stops, as Prefect's ECS worker does", async () => {
+    const definition = JSON.parse(readFileSync(join(import.meta.dirname, "../../fixtures/task-definitions/prefect-flow-run.json"), "utf8"));
+    const sim = await virtualSim();
+    const logs = logsClient(sim);
+    try {
+      await ok(sim, "CreateCluster", { clusterName: "c" });
+      const td = (await ok(sim, "RegisterTaskDefinition", definition)).taskDefinition;
+      const script = "Opening process...\n+1s Beginning flow run 'silly-otter'\n+3s Finished in state Completed()";
+      const run = await ok(sim, "RunTask", {
+        cluster: "c",
+        taskDefinition: td.taskDefinitionArn,
+        networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } },
+        overrides: { containerOverrides: [{ name: "prefect", environment: env({ ECS_SIM_LOG: script, ECS_SIM_RUN_MS: "5s" }) }] },
+      });
+      const arn: string = run.tasks[0].taskArn;
+      const stream = `${td.containerDefinitions[0].logConfiguration.options["awslogs-stream-prefix"]}/prefect/${arn.split("/").pop()}`;
+      const seen: string[] = [];
+      let token: string | undefined;
+      for (let polls = 0; polls < 20; polls++) {
+        await sim.advanceClock(1_000);
+        const page = await logs.send(
+          new GetLogEventsCommand({ logGroupName: "prefect", logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+        );
+        seen.push(...(page.events ?? []).map((e) => e.message!));
+        token = page.nextForwardToken;
+        if ((await describeTask(sim, arn)).lastStatus === "STOPPED") break;
+      }
+      expect(seen).toEqual(["Opening process...", "Beginning flow run 'silly-otter'", "Finished in state Completed()"]);
+      expect(container(await describeTask(sim, arn), "prefect").exitCode).toBe(0);
+    } finally {
+      logs.destroy();
       await sim.close();
     }
   });
