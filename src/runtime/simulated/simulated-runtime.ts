@@ -4,7 +4,7 @@ import type { Clock, TimerHandle } from "../../core/clock.js";
 import type { SeededRandom } from "../../core/random.js";
 import type { ContainerLogs, LogDestination } from "../container-logs.js";
 import { Deferred } from "../deferred.js";
-import { waitForDependencies } from "../dependencies.js";
+import { waitForDependencies, type DependencyTarget } from "../dependencies.js";
 import {
   TaskStartError,
   type ContainerHealth,
@@ -30,18 +30,19 @@ interface SimContainer {
   state: "PENDING" | "RUNNING" | "STOPPED";
   timers: TimerHandle[];
   log?: LogDestination;
-  started: Deferred<void>;
-  exited: Deferred<number | undefined>;
-  healthy: Deferred<void>;
+  everStarted: boolean;
+  exitCode?: number;
   health: ContainerHealth;
+  /** Created only when a dependent waits (most containers have none): memory per task matters at scale. */
+  waiters?: { started?: Deferred<void>; exited?: Deferred<number | undefined>; healthy?: Deferred<void> };
 }
 
 interface SimTask {
   spec: RuntimeTaskSpec;
   containers: Map<string, SimContainer>;
   stopping: boolean;
-  /** Resolved once the task is stopping: dependency waits end and release their timers. */
-  abandoned: Deferred<void>;
+  /** Resolved once the task is stopping, so dependency waits end and release their timers. */
+  abandoned?: Deferred<void>;
 }
 
 export interface SimulatedRuntimeOptions {
@@ -65,6 +66,8 @@ export interface SimulatedRuntimeOptions {
 export class SimulatedRuntime implements TaskRuntime {
   readonly kind = "simulated" as const;
   private readonly tasks = new Map<string, SimTask>();
+  /** The default line is the same for every task of a definition: one string serves them all. */
+  private readonly descriptions = new Map<string, string>();
 
   constructor(private readonly opts: SimulatedRuntimeOptions) {}
 
@@ -77,14 +80,12 @@ export class SimulatedRuntime implements TaskRuntime {
           behavior: resolveBehavior(spec, c, this.opts.rules, this.opts.defaults, this.opts.random),
           state: "PENDING",
           timers: [],
-          started: new Deferred<void>(),
-          exited: new Deferred<number | undefined>(),
-          healthy: new Deferred<void>(),
+          everStarted: false,
           health: "UNKNOWN",
         } satisfies SimContainer,
       ]),
     );
-    this.tasks.set(spec.taskArn, { spec, containers, stopping: false, abandoned: new Deferred<void>() });
+    this.tasks.set(spec.taskArn, { spec, containers, stopping: false });
     const failing = spec.containers.find((c) => containers.get(c.name)!.behavior.pullError);
     if (failing) {
       throw new TaskStartError(
@@ -155,8 +156,14 @@ export class SimulatedRuntime implements TaskRuntime {
   private async launch(task: SimTask, c: SimContainer): Promise<StartedContainer | undefined> {
     const timeoutMs = c.spec.startTimeout !== undefined ? c.spec.startTimeout * 1000 : this.opts.dependencyTimeoutMs;
     try {
-      const lookup = (name: string): SimContainer | undefined => task.containers.get(name);
-      await waitForDependencies(c.spec.name, c.spec.dependsOn, lookup, this.opts.clock, timeoutMs, task.abandoned.promise);
+      if (c.spec.dependsOn.length > 0 && !task.stopping) {
+        task.abandoned ??= new Deferred<void>();
+        const lookup = (name: string): DependencyTarget | undefined => {
+          const dep = task.containers.get(name);
+          return dep && this.dependencyTarget(dep);
+        };
+        await waitForDependencies(c.spec.name, c.spec.dependsOn, lookup, this.opts.clock, timeoutMs, task.abandoned.promise);
+      }
     } catch (err) {
       if (task.stopping) return undefined;
       throw err;
@@ -182,27 +189,62 @@ export class SimulatedRuntime implements TaskRuntime {
     if (c.behavior.runMs !== undefined) {
       c.timers.push(this.opts.clock.setTimeout(() => this.exit(task, c, c.behavior.exitCode, c.behavior.reason), c.behavior.runMs));
     }
-    c.started.resolve();
+    c.everStarted = true;
+    c.waiters?.started?.resolve();
     this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: started });
     return started;
   }
 
   private abandon(task: SimTask): void {
     task.stopping = true;
-    task.abandoned.resolve();
+    task.abandoned?.resolve();
+  }
+
+  /** What a dependent may wait for, as promises made on demand from the container's state. */
+  private dependencyTarget(c: SimContainer): DependencyTarget {
+    const waiters = (c.waiters ??= {});
+    return {
+      started: {
+        get promise() {
+          return c.everStarted ? Promise.resolve() : (waiters.started ??= new Deferred<void>()).promise;
+        },
+      },
+      exited: {
+        get promise() {
+          return c.state === "STOPPED" ? Promise.resolve(c.exitCode) : (waiters.exited ??= new Deferred<number | undefined>()).promise;
+        },
+      },
+      healthy: {
+        get promise() {
+          return c.health === "HEALTHY" ? Promise.resolve() : (waiters.healthy ??= new Deferred<void>()).promise;
+        },
+        get settled() {
+          return c.health === "HEALTHY";
+        },
+      },
+    };
   }
 
   /** The scripted lines (or the description of the simulation) into the container's stream. */
   private writeLog(c: SimContainer): void {
     const log = c.log;
     if (!log) return;
-    const lines = c.behavior.log ?? [{ delayMs: 0, message: describeBehavior(c.spec, c.behavior) }];
+    const lines = c.behavior.log ?? [{ delayMs: 0, message: this.description(c) }];
     let at = 0;
     for (const line of lines) {
       at += line.delayMs;
       if (at === 0) log.store.append(log.group, log.stream, line.message);
       else c.timers.push(this.opts.clock.setTimeout(() => log.store.append(log.group, log.stream, line.message), at));
     }
+  }
+
+  private description(c: SimContainer): string {
+    const text = describeBehavior(c.spec, c.behavior);
+    const shared = this.descriptions.get(text);
+    if (shared !== undefined) return shared;
+    if (this.descriptions.size >= 1_000) this.descriptions.clear();
+    this.descriptions.set(text, text);
+    return text;
   }
 
   /**
@@ -230,7 +272,7 @@ export class SimulatedRuntime implements TaskRuntime {
   private setHealth(task: SimTask, c: SimContainer, status: ContainerHealth): void {
     if (c.state !== "RUNNING" || c.health === status) return;
     c.health = status;
-    if (status === "HEALTHY") c.healthy.resolve();
+    if (status === "HEALTHY") c.waiters?.healthy?.resolve();
     this.emit({ type: "container-health", taskArn: task.spec.taskArn, name: c.spec.name, status });
   }
 
@@ -238,7 +280,8 @@ export class SimulatedRuntime implements TaskRuntime {
     if (c.state === "STOPPED") return;
     c.state = "STOPPED";
     this.clearTimers(c);
-    c.exited.resolve(exitCode);
+    c.exitCode = exitCode;
+    c.waiters?.exited?.resolve(exitCode);
     const event: RuntimeEvent = { type: "container-exited", taskArn: task.spec.taskArn, name: c.spec.name };
     if (exitCode !== undefined) event.exitCode = exitCode;
     if (reason) event.reason = reason;
