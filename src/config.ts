@@ -35,6 +35,12 @@ export const SimulatedRuleSchema = z.object({
   sigtermDelayMs: DurationMs.optional(),
   /** Fail the image pull with a CannotPullContainerError. */
   pullError: z.boolean().optional(),
+  /** The outcome of every health check (ECS_SIM_HEALTH). */
+  health: z.enum(["HEALTHY", "UNHEALTHY"]).optional(),
+  /** Killed for memory (ECS_SIM_OOM): exit 137 at runMs, or as soon as it starts. */
+  oom: z.boolean().optional(),
+  /** What the container writes to its log, in the ECS_SIM_LOG format (a string, or one entry per line). */
+  log: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 /** Flags and ECS_SIM_* variables arrive as strings: "1"/"true" and "0"/"false" are booleans. */
@@ -83,11 +89,18 @@ export const ConfigSchema = z.object({
   emitEnableFaultInjection: z.boolean().default(true),
   /** Keep state across restarts in this directory (snapshot + fsync'd journal); off when absent. */
   stateDir: z.string().min(1).optional(),
+  /**
+   * Create a missing awslogs group when a task starts, as if `awslogs-create-group` were "true".
+   * Off by default: Fargate fails such a task with a ResourceInitializationError.
+   */
+  autoCreateLogGroups: z.boolean().default(false),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),
       onSigterm: z.enum(["exit", "ignore"]).default("exit"),
       sigtermDelayMs: DurationMs.default(0),
+      /** How long a container waits for its dependsOn conditions when it has no startTimeout (Fargate: 3 minutes). */
+      dependencyTimeoutMs: DurationMs.default(180_000),
     })
     .default({}),
   quotas: z.record(z.unknown()).optional(),

@@ -19,7 +19,7 @@ import type { QuotaGate } from "./quotas/types.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
 import { EventHub } from "./events/hub.js";
-import { SimulatedRuntime } from "./runtime/simulated/simulated-runtime.js";
+import { SIMULATED_RUNTIME_NOTE, SimulatedRuntime } from "./runtime/simulated/simulated-runtime.js";
 import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
 import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
 import { registerSpotAdminRoutes } from "./api/admin/spot.js";
@@ -37,6 +37,7 @@ import { DockerRuntime, dockerAvailable, newInstanceId } from "./runtime/docker/
 import { LogStore } from "./logs/store.js";
 import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
+import { ContainerLogs } from "./runtime/container-logs.js";
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
 import { isLoopbackHost, reachableAddresses } from "./core/addresses.js";
@@ -121,6 +122,9 @@ export class Simulator {
   private persistence?: StatePersistence;
   private flushTimer?: NodeJS.Timeout;
   private readonly restart?: Restart;
+  /** Output of containers without awslogs: shown by GET /_sim/tasks/<id>/logs, never by the Logs API. */
+  readonly localLogs: LogStore;
+  private readonly containerLogs: ContainerLogs;
 
   private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind, restart?: Restart) {
     this.config = config;
@@ -174,6 +178,8 @@ export class Simulator {
     });
 
     this.logs = new LogStore(clock);
+    this.localLogs = new LogStore(clock);
+    this.containerLogs = new ContainerLogs({ cloudwatch: this.logs, local: this.localLogs, autoCreateGroups: config.autoCreateLogGroups });
     const tags = new TagService(this.ctx);
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
@@ -275,7 +281,7 @@ export class Simulator {
   private registerAdminRoutes(app: FastifyInstance, quotas: QuotaGate): void {
     if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events);
-    registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
+    registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
@@ -341,6 +347,7 @@ export class Simulator {
 
   private async finishCreate(warning: string | undefined, persistence?: StatePersistence, saved?: Map<string, unknown>): Promise<Simulator> {
     if (warning) this.ctx.logger.warn(warning);
+    if (this.runtime.kind === "simulated") this.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
     if (this.runtime instanceof DockerRuntime) await this.runtime.removeLeftovers();
     if (persistence) await this.attachState(persistence, saved);
     return this;
@@ -507,6 +514,8 @@ export class Simulator {
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
     this.ctx.store.reset();
     this.logs.clear();
+    this.localLogs.clear();
+    this.containerLogs.clear();
     this.ctx.quotas.reset();
     this.spot.reset();
     this.capacity.reset();
@@ -586,6 +595,8 @@ export class Simulator {
         logStore: this.logs,
         ...(this.restart ? { stateKey: this.restart.stateKey } : {}),
         ...(this.restart?.meta?.metadataPort ? { preferredMetadataPort: this.restart.meta.metadataPort } : {}),
+        localLogStore: this.localLogs,
+        autoCreateLogGroups: this.config.autoCreateLogGroups,
       });
     }
     return new SimulatedRuntime({
@@ -594,6 +605,8 @@ export class Simulator {
       listener,
       rules: this.config.simulated.rules,
       defaults: { onSigterm: this.config.simulated.onSigterm, sigtermDelayMs: this.config.simulated.sigtermDelayMs },
+      logs: this.containerLogs,
+      dependencyTimeoutMs: this.config.simulated.dependencyTimeoutMs,
     });
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ECS_OPERATIONS } from "../src/api/operation.js";
 import type { RunningSimulator } from "../src/index.js";
 import { renderBucketTableMarkdown } from "../src/quotas/index.js";
+import { BEHAVIOR_ENV } from "../src/runtime/simulated/behavior.js";
 import { call, virtualSim } from "./helpers/sim.js";
 
 /** The README is part of the product: its tables are checked against what the code does. */
@@ -45,6 +46,14 @@ describe("README", () => {
 
   it("lists every ECS operation with its real status", async () => {
     expect(section("operations")).toBe(await operationsTable());
+  });
+
+  it("lists every ECS_SIM_* variable a simulated container understands, and no other", () => {
+    const rows = section("simulated-env")
+      .split("\n")
+      .map((line) => /^\| `(ECS_SIM_[A-Z_]+)` \|/.exec(line)?.[1])
+      .filter((name) => name !== undefined);
+    expect(rows.sort()).toEqual(Object.values(BEHAVIOR_ENV).sort());
   });
 
   it("shows the throttling buckets the engine enforces", () => {

@@ -127,6 +127,17 @@ export const Messages = {
   containersGoneAtRestart: "Task stopped because its containers were gone when the simulator restarted",
   /** SIMULATOR: stopCode InfrastructureHealth; AWS documents no wording for this case. */
   networkLost: "Task stopped because its network interface was lost: its network namespace holder exited",
+  /** Fargate's stoppedReason when an awslogs group is missing and awslogs-create-group is not "true". */
+  awslogsGroupMissing:
+    "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
+  /** SIMULATOR: the affected container's reason, naming what AWS's stoppedReason leaves out. */
+  awslogsGroupMissingContainer: (group: string) =>
+    `ResourceInitializationError: the log group ${group} does not exist; create it or set awslogs-create-group to "true"`,
+  /** SIMULATOR */
+  dependencyNotMet: (condition: string, dependency: string, container: string, why: string) =>
+    `CannotStartContainerError: dependency condition ${condition} on container '${dependency}' for container '${container}' was not met: ${why}`,
+  /** SIMULATOR */
+  dependencyTimedOut: (container: string) => `CannotStartContainerError: timed out waiting for the dependencies of container '${container}'`,
   /** SIMULATOR */
   startedByOnlyFilter: "startedBy must be the only filter when it is specified.",
   /** SIMULATOR: the failure reason TASK_NOT_VALID is AWS's; its detail text is not documented. */

@@ -1,13 +1,16 @@
 /**
- * Where a container's output lands in the LogStore. With the awslogs driver it is where AWS puts
- * it (`<awslogs-stream-prefix>/<container>/<task id>` in `awslogs-group`); otherwise a simulator
- * group per cluster, so `GET /_sim/tasks/<id>/logs` can find every task's output either way.
+ * Where a container's output lands. With the awslogs driver it is where AWS puts it
+ * (`<awslogs-stream-prefix>/<container>/<task id>` in `awslogs-group`), in the CloudWatch Logs
+ * the Logs API serves. Any other container gets no log group, as on AWS; its output is kept
+ * aside under a per-cluster name, so `GET /_sim/tasks/<id>/logs` can still show it.
  */
 import type { LogConfiguration } from "@aws-sdk/client-ecs";
 
 export interface LogLocation {
   group: string;
   stream: string;
+  /** True for the awslogs driver: the group is a CloudWatch Logs group. */
+  awslogs: boolean;
 }
 
 export interface LogNamingInput {
@@ -26,7 +29,8 @@ export function containerLogLocation(input: LogNamingInput): LogLocation {
     return {
       group: opts["awslogs-group"],
       stream: prefix ? `${prefix}/${input.containerName}/${input.taskId}` : `${input.containerName}/${input.taskId}`,
+      awslogs: true,
     };
   }
-  return { group: `/ecs-sim/${input.clusterName}`, stream: `${input.family}/${input.containerName}/${input.taskId}` };
+  return { group: `/ecs-sim/${input.clusterName}`, stream: `${input.family}/${input.containerName}/${input.taskId}`, awslogs: false };
 }

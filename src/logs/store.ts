@@ -79,8 +79,8 @@ export class LogStore {
   }
 
   /**
-   * Appends one event, creating group and stream on the way (the runtime behaves as if
-   * awslogs-create-group were set: a local simulator should not lose output over it).
+   * Appends one event, creating group and stream on the way. Whether a container may write to a
+   * group that does not exist is decided before it starts (runtime/container-logs.ts).
    */
   append(group: string, stream: string, message: string, timestamp?: number): LogEvent {
     this.createStream(group, stream);

@@ -40,6 +40,8 @@ export interface RuntimeContainerSpec {
   healthCheck?: HealthCheck;
   /** Seconds between SIGTERM and SIGKILL (already capped at 120 for Fargate). */
   stopTimeout: number;
+  /** Seconds to wait for dependsOn conditions before giving up; unset: the runtime's default. */
+  startTimeout?: number;
   ulimits?: Ulimit[];
   readonlyRootFilesystem?: boolean;
   linuxParameters?: LinuxParameters;

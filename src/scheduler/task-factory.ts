@@ -209,6 +209,7 @@ function containerSpecs(def: TaskDefinition, task: Task, fargate: boolean): Runt
       dependsOn: c.dependsOn ?? [],
       healthCheck: c.healthCheck,
       stopTimeout,
+      ...(c.startTimeout !== undefined ? { startTimeout: c.startTimeout } : {}),
       ulimits: c.ulimits,
       readonlyRootFilesystem: c.readonlyRootFilesystem,
       linuxParameters: c.linuxParameters,

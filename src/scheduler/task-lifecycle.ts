@@ -4,7 +4,7 @@ import type { SimContext } from "../context.js";
 import type { TimerHandle } from "../core/clock.js";
 import type { Scope } from "../domain/scope.js";
 import { Messages } from "../errors/messages.js";
-import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type TaskRuntime } from "../runtime/types.js";
+import { TaskStartError, type RuntimeEvent, type RuntimeTaskSpec, type StartedContainer, type StopRequest, type TaskRuntime } from "../runtime/types.js";
 import type { TaskRecord } from "../state/store.js";
 import type { StageTiming, TimingProfile } from "./timing.js";
 
@@ -33,6 +33,8 @@ interface Driver {
   expiry?: TimerHandle;
   /** Latest time SIGKILL may come (a spot warning's end), whatever the containers' stopTimeout. */
   killBy?: number;
+  /** True while the runtime starts containers (possibly waiting on dependsOn conditions). */
+  starting?: boolean;
 }
 
 /**
@@ -85,13 +87,21 @@ export class TaskLifecycle {
     task.stoppingAt = this.now();
     if (opts.killBy !== undefined) d.killBy = opts.killBy;
     this.bump(d);
+    // Containers still waiting on dependsOn would hold the stop until their timeout: the runtime
+    // is told now, so those never start and the start returns with what is running.
+    if (d.starting) void this.runtime.stop(taskArn, this.stopRequest(d)).catch((err) => this.crash(d, err));
     d.stopping = this.runStop(d, opts.signalAtOnce ?? false).catch((err) => this.crash(d, err));
   }
 
   handleRuntimeEvent(event: RuntimeEvent): void {
     const d = this.drivers.get(event.taskArn);
     if (!d) return;
-    if (event.type === "container-started") return;
+    if (event.type === "container-started") {
+      // A container that starts while others wait on dependsOn shows RUNNING before the task
+      // does. No version bump: the task's own transitions carry the change, as AWS counts them.
+      this.containerStarted(d, event.container);
+      return;
+    }
     if (event.type === "network-lost") return this.networkLost(d);
     const container = d.record.task.containers?.find((c) => c.name === event.name);
     if (!container) return;
@@ -230,20 +240,10 @@ export class TaskLifecycle {
       await this.wait(this.timing.pull);
       task.pullStoppedAt = this.now();
       if (this.halted(d)) return;
-      const result = await this.runtime.start(d.spec);
+      d.starting = true;
+      const result = await this.runtime.start(d.spec).finally(() => (d.starting = false));
       d.record.containersStarted = true;
-      for (const started of result.containers) {
-        d.started.add(started.name);
-        const c = task.containers?.find((x) => x.name === started.name);
-        if (!c) continue;
-        c.runtimeId = started.runtimeId;
-        if (started.imageDigest) c.imageDigest = started.imageDigest;
-        const bindings = (started.networkBindings ?? []) as NetworkBinding[];
-        if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
-        // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
-        c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
-        if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
-      }
+      for (const started of result.containers) this.containerStarted(d, started);
       if (result.privateIp) this.attachEni(d, result.privateIp, result.macAddress);
     } catch (err) {
       if (err instanceof TaskStartError) return this.failStart(d, err);
@@ -273,17 +273,21 @@ export class TaskLifecycle {
     if (d.record.containersStarted) {
       this.transition(d, "STOPPING");
       const allExited = this.allExited(d);
-      const untilKill = d.killBy === undefined ? Infinity : Math.max(0, d.killBy - this.ctx.clock.now());
-      await this.runtime.stop(task.taskArn!, {
-        signal: "SIGTERM",
-        timeoutMs: (name) => Math.min((d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000, untilKill),
-      });
+      await this.runtime.stop(task.taskArn!, this.stopRequest(d));
       await allExited;
       task.executionStoppedAt = this.now();
     }
     this.transition(d, "DEPROVISIONING");
     await this.wait(this.timing.deprovisioning);
     this.finish(d);
+  }
+
+  private stopRequest(d: Driver): StopRequest {
+    const untilKill = d.killBy === undefined ? Infinity : Math.max(0, d.killBy - this.ctx.clock.now());
+    return {
+      signal: "SIGTERM",
+      timeoutMs: (name) => Math.min((d.spec.containers.find((c) => c.name === name)?.stopTimeout ?? 30) * 1000, untilKill),
+    };
   }
 
   private failStart(d: Driver, err: TaskStartError): void {
@@ -321,6 +325,19 @@ export class TaskLifecycle {
     const arn = d.record.task.taskArn!;
     this.ctx.store.region(d.scope.account, d.scope.region).tasks.delete(arn);
     this.drivers.delete(arn);
+  }
+
+  private containerStarted(d: Driver, started: StartedContainer): void {
+    d.started.add(started.name);
+    const c = d.record.task.containers?.find((x) => x.name === started.name);
+    if (!c) return;
+    c.runtimeId = started.runtimeId;
+    if (started.imageDigest) c.imageDigest = started.imageDigest;
+    const bindings = (started.networkBindings ?? []) as NetworkBinding[];
+    if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
+    // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
+    c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
+    if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";
   }
 
   private containerExited(d: Driver, container: Container, exitCode?: number, reason?: string): void {

@@ -7,7 +7,7 @@ import {
   type ECSClient,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +37,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
   let families = 0;
   const awslogs = (prefix: string) => ({
     logDriver: "awslogs" as const,
-    options: { "awslogs-group": "/ecs/e2e", "awslogs-region": "us-east-1", "awslogs-stream-prefix": prefix },
+    options: { "awslogs-group": "/ecs/e2e", "awslogs-region": "us-east-1", "awslogs-stream-prefix": prefix, "awslogs-create-group": "true" },
   });
 
   /** Resolves when the task satisfies `predicate`, from the simulator's own events (no polling). */
@@ -265,6 +265,29 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     expect(task.stopCode).toBe("TaskFailedToStart");
     expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
     expect(task.containers![0]!.exitCode).toBeUndefined();
+  }, 90_000);
+
+  it("fails a task whose awslogs group does not exist before creating any container, with Fargate's ResourceInitializationError", async () => {
+    const group = "/ecs/e2e-missing";
+    const arn = await run([
+      {
+        name: "app",
+        image: TEST_IMAGE,
+        command: ["true"],
+        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "x" } },
+      },
+    ]);
+    const task = await stopped(arn);
+    expect(task.stopCode).toBe("TaskFailedToStart");
+    expect(task.stoppedReason).toBe(
+      "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
+    );
+    expect(task.containers![0]!.reason).toContain(group);
+    expect(task.startedAt).toBeUndefined();
+    const docker = createDockerClient();
+    const created = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`ecs-sim.task-arn=${arn}`] }) });
+    expect(created.filter((c) => c.Labels["ecs-sim.role"] === "container")).toEqual([]);
+    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }))).logGroups).toEqual([]);
   }, 90_000);
 
   it("with docker.keepContainers, a stopped task's containers stay for debugging", async () => {

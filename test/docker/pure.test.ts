@@ -89,5 +89,7 @@ describe("Docker runtime pure pieces", () => {
     });
     expect(o).toMatchObject({ Image: "img", Env: ["A=1"], WorkingDir: "/w", User: "1000", Entrypoint: ["sh"], Cmd: ["-c", "true"], StopTimeout: 2 });
     expect(o.Healthcheck).toMatchObject({ Test: ["CMD-SHELL", "true"], Interval: 5e9, Timeout: 2e9, Retries: 2 });
+    // No faster checks during the start period (Docker 25+'s default start interval): ECS has none.
+    expect(o.Healthcheck?.StartInterval).toBe(5e9);
   });
 });

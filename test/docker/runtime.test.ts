@@ -26,6 +26,7 @@ describe.skipIf(!available)("DockerRuntime", () => {
   const instanceId = newInstanceId("runtime-test");
   const recorder = new EventRecorder();
   const store = new LogStore(clock);
+  const local = new LogStore(clock);
   let docker: Docker;
   let runtime: DockerRuntime;
   const live = new Map<string, RuntimeTaskSpec>();
@@ -41,6 +42,7 @@ describe.skipIf(!available)("DockerRuntime", () => {
       instanceId,
       simulatorEndpoint: "http://127.0.0.1:1",
       logStore: store,
+      localLogStore: local,
       lookupTask: (arn) => (live.has(arn) ? { taskArn: arn, desiredStatus: "RUNNING", lastStatus: "RUNNING" } : undefined),
     });
   }, 60_000);
@@ -59,11 +61,11 @@ describe.skipIf(!available)("DockerRuntime", () => {
     return runtime.start(spec);
   }
 
-  function waitForLog(group: string, stream: string, text: string): Promise<void> {
+  function waitForLog(group: string, stream: string, text: string, from = store): Promise<void> {
     return new Promise((resolve) => {
-      const has = () => store.getStream(group, stream)?.events.some((e) => e.message.includes(text));
+      const has = () => from.getStream(group, stream)?.events.some((e) => e.message.includes(text));
       if (has()) return resolve();
-      const off = store.subscribe((g, s, e) => {
+      const off = from.subscribe((g, s, e) => {
         if (g === group && s === stream && e.message.includes(text)) {
           off();
           resolve();
@@ -72,8 +74,8 @@ describe.skipIf(!available)("DockerRuntime", () => {
     });
   }
 
-  function logText(group: string, stream: string): string {
-    return (store.getStream(group, stream)?.events ?? []).map((e) => e.message).join("\n");
+  function logText(group: string, stream: string, from = store): string {
+    return (from.getStream(group, stream)?.events ?? []).map((e) => e.message).join("\n");
   }
 
   it("starts an app after its dependencies, serves metadata and credentials, reports the exit code and captures logs", async () => {
@@ -81,6 +83,7 @@ describe.skipIf(!available)("DockerRuntime", () => {
       logDriver: "awslogs" as const,
       options: { "awslogs-group": "/ecs/dtest", "awslogs-stream-prefix": "ecs", "awslogs-region": "us-east-1" },
     };
+    store.createGroup("/ecs/dtest");
     const spec = taskSpec(
       [
         { name: "init", essential: false, command: ["sh", "-c", "echo init-done"], logConfiguration },
@@ -183,9 +186,11 @@ describe.skipIf(!available)("DockerRuntime", () => {
       { name: "inited", command: ["sleep", "60"], linuxParameters: { initProcessEnabled: true } },
     ]);
     await run(spec);
+    // Without a log configuration there is no log group; the output is kept aside locally.
     const group = `/ecs-sim/docker-test`;
-    await waitForLog(group, `dtest/trapper/${spec.taskId}`, "ready");
-    await waitForLog(group, `dtest/stubborn/${spec.taskId}`, "ready");
+    await waitForLog(group, `dtest/trapper/${spec.taskId}`, "ready", local);
+    await waitForLog(group, `dtest/stubborn/${spec.taskId}`, "ready", local);
+    expect(store.getGroup(group)).toBeUndefined();
 
     const stoppedAt = Date.now();
     await runtime.stop(spec.taskArn, { signal: "SIGTERM", timeoutMs: (name) => (name === "stubborn" ? 1000 : 5000) });
@@ -195,11 +200,26 @@ describe.skipIf(!available)("DockerRuntime", () => {
       recorder.exited(spec.taskArn, "inited"),
     ]);
     expect(trapper.exitCode).toBe(0);
-    expect(logText(group, `dtest/trapper/${spec.taskId}`)).toContain("got-sigterm");
+    expect(logText(group, `dtest/trapper/${spec.taskId}`, local)).toContain("got-sigterm");
     expect(stubborn.exitCode).toBe(137);
     expect(stubborn.reason).toBeUndefined();
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(900);
     expect(inited.exitCode).toBe(143);
+    await runtime.remove(spec.taskArn);
+  }, 30_000);
+
+  it("health checks run as on ECS: failures inside startPeriod do not count, `retries` failures in a row make it UNHEALTHY", async () => {
+    // Checks start about 2, 4, 6 and 8 s after the start; the first two fall in the 5 s grace
+    // (a second of slack either way for a loaded machine).
+    const healthCheck = { command: ["CMD-SHELL", "exit 1"], interval: 2, timeout: 1, retries: 2, startPeriod: 5 };
+    const spec = taskSpec([{ name: "app", command: ["sleep", "60"], healthCheck }]);
+    const result = await run(spec);
+    await recorder.waitFor((e) => e.type === "container-health" && e.taskArn === spec.taskArn && e.status === "UNHEALTHY");
+    const health = (await docker.getContainer(result.containers[0]!.runtimeId).inspect()).State.Health!;
+    expect(health.FailingStreak).toBe(2);
+    expect(health.Log.length).toBe(4);
+    await runtime.stop(spec.taskArn, { signal: "SIGTERM", timeoutMs: () => 0 });
+    await recorder.exited(spec.taskArn, "app");
     await runtime.remove(spec.taskArn);
   }, 30_000);
 

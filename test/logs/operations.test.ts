@@ -111,10 +111,11 @@ describe("Logs_20140328 operations", () => {
         containerName: "web",
         logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/f", "awslogs-stream-prefix": "ecs" } },
       }),
-    ).toEqual({ group: "/ecs/f", stream: "ecs/web/abc" });
+    ).toEqual({ group: "/ecs/f", stream: "ecs/web/abc", awslogs: true });
     expect(containerLogLocation({ clusterName: "c", family: "f", taskId: "abc", containerName: "web" })).toEqual({
       group: "/ecs-sim/c",
       stream: "f/web/abc",
+      awslogs: false,
     });
   });
 });

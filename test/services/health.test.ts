@@ -20,7 +20,8 @@ suite("service health", () => {
     const unchecked = await register(sim, webDefinition("plain"));
     await ok(sim, "CreateService", { ...SERVICE_BASE, serviceName: "checked", taskDefinition: checked, desiredCount: 1 });
     await ok(sim, "CreateService", { ...SERVICE_BASE, serviceName: "plain", taskDefinition: unchecked, desiredCount: 1 });
-    await sim.advanceClock(5_000);
+    // The first check runs one interval (5 s) after the container starts.
+    await sim.advanceClock(6_000);
     expect((await describe(sim, "checked")).deployments[0].rolloutState).toBe("COMPLETED");
     expect((await serviceTasks(sim, "checked"))[0].healthStatus).toBe("HEALTHY");
     const plain = await describe(sim, "plain");

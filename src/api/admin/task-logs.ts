@@ -1,16 +1,16 @@
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { FastifyInstance } from "fastify";
-import { containerLogLocation } from "../../logs/naming.js";
-import type { LogStore } from "../../logs/store.js";
+import type { ContainerLogs } from "../../runtime/container-logs.js";
 
 export interface TaskLogDeps {
-  logs: LogStore;
+  logs: Pick<ContainerLogs, "locate">;
   findTask(id: string): { task: Task; clusterName: string; definition?: TaskDefinition } | undefined;
 }
 
 /**
  * GET /_sim/tasks/<task id or ARN>/logs: every container's captured output, found where the
- * awslogs driver (or the simulator's default) put it. `?container=` narrows to one container.
+ * awslogs driver put it, or where the simulator kept the output of a container without awslogs
+ * (not a CloudWatch group). `?container=` narrows to one container.
  */
 export function registerTaskLogRoutes(app: FastifyInstance, deps: TaskLogDeps): void {
   app.get<{ Params: { id: string }; Querystring: { container?: string } }>("/_sim/tasks/:id/logs", async (req, reply) => {
@@ -22,14 +22,14 @@ export function registerTaskLogRoutes(app: FastifyInstance, deps: TaskLogDeps): 
       .filter((c) => !req.query.container || c.name === req.query.container)
       .map((c) => {
         const logConfiguration = definition?.containerDefinitions?.find((d) => d.name === c.name)?.logConfiguration;
-        const where = containerLogLocation({
+        const where = deps.logs.locate({
           clusterName,
           family: definition?.family ?? "",
           taskId,
           containerName: c.name!,
           ...(logConfiguration ? { logConfiguration } : {}),
         });
-        const stream = deps.logs.getStream(where.group, where.stream);
+        const stream = where.store.getStream(where.group, where.stream);
         return {
           name: c.name,
           logGroupName: where.group,

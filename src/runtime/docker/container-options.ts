@@ -120,6 +120,9 @@ export function buildContainerOptions(
       // ECS accepts the Docker forms: ["CMD-SHELL", "..."], ["CMD", ...], ["NONE"].
       Test: hc.command!,
       Interval: (hc.interval ?? 30) * SECOND_NS,
+      // Docker 25+ checks every 5 s during the start period unless told otherwise; ECS has no
+      // start interval, so every check is one interval after the last (older engines ignore it).
+      StartInterval: (hc.interval ?? 30) * SECOND_NS,
       Timeout: (hc.timeout ?? 5) * SECOND_NS,
       Retries: hc.retries ?? 3,
       StartPeriod: (hc.startPeriod ?? 0) * SECOND_NS,

@@ -15,7 +15,8 @@ import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { Messages } from "../../errors/messages.js";
 import { LogStore } from "../../logs/store.js";
-import { containerLogLocation } from "../../logs/naming.js";
+import { ContainerLogs } from "../container-logs.js";
+import { waitForDependencies } from "../dependencies.js";
 import {
   TaskStartError,
   type RuntimeEvent,
@@ -54,6 +55,10 @@ export interface DockerRuntimeOptions {
   lookupTask: (taskArn: string) => Task | undefined;
   /** Shared with the simulated runtime and the Logs API; one is created when absent. */
   logStore?: LogStore;
+  /** Output of containers without awslogs (GET /_sim/tasks/<id>/logs); one is created when absent. */
+  localLogStore?: LogStore;
+  /** Create missing awslogs groups instead of failing the task start as Fargate does. */
+  autoCreateLogGroups?: boolean;
   /** For tests: an existing client. */
   docker?: Docker;
   /**
@@ -82,6 +87,7 @@ export class DockerRuntime implements TaskRuntime {
   readonly config: DockerConfig;
   readonly logs: LogStore;
   readonly docker: Docker;
+  private readonly containerLogs: ContainerLogs;
 
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -120,6 +126,11 @@ export class DockerRuntime implements TaskRuntime {
     this.lookupTask = opts.lookupTask;
     this.config = DockerConfigSchema.parse(opts.config ?? {});
     this.logs = opts.logStore ?? new LogStore(opts.clock);
+    this.containerLogs = new ContainerLogs({
+      cloudwatch: this.logs,
+      local: opts.localLogStore ?? new LogStore(opts.clock),
+      autoCreateGroups: opts.autoCreateLogGroups ?? false,
+    });
     this.docker = opts.docker ?? createDockerClient(this.config.dockerHost);
     this.queue = new PQueue({ concurrency: this.config.launchConcurrency });
     if (opts.stateKey) this.stateKey = opts.stateKey;
@@ -204,6 +215,9 @@ export class DockerRuntime implements TaskRuntime {
       const secrets = resolveSecrets(c.spec.name, c.spec.secrets, secretValues);
       extraEnv.set(c.spec.name, { files, secrets });
     }
+    // Then the log driver: a missing awslogs group fails the task before any container exists.
+    const logs = this.containerLogs.open(spec);
+    for (const c of task.containers.values()) c.log = logs.get(c.spec.name);
 
     await this.createVolumes(task);
     const net = await this.networkTarget(task, infra);
@@ -346,6 +360,8 @@ export class DockerRuntime implements TaskRuntime {
     const found = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_TASK_ARN}=${spec.taskArn}`] }) });
     const task = this.taskState(spec);
     task.pullStoppedAt = this.clock.now();
+    const logs = this.containerLogs.open(spec, { groupsExisted: true });
+    for (const c of task.containers.values()) c.log = logs.get(c.spec.name);
     let networkGone = this.isAwsvpc(spec);
     const alive: string[] = [];
     for (const info of found) {
@@ -367,7 +383,7 @@ export class DockerRuntime implements TaskRuntime {
         c.startedAt = this.clock.now();
         c.started.resolve();
         c.startedEmitted = true;
-        c.logsDone = captureLogs(this.docker, info.Id, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
+        c.logsDone = captureLogs(this.docker, info.Id, c.log!.store, c.log!.group, c.log!.stream).catch((err: Error) =>
           this.logger.warn("log capture failed", { container: name, error: err.message }),
         );
         alive.push(name);
@@ -505,13 +521,6 @@ export class DockerRuntime implements TaskRuntime {
       removed: false,
     };
     for (const c of spec.containers) {
-      const where = containerLogLocation({
-        clusterName: spec.clusterName,
-        family: spec.family,
-        taskId: spec.taskId,
-        containerName: c.name,
-        logConfiguration: c.logConfiguration,
-      });
       const state: ContainerState = {
         spec: c,
         metadataToken: newMetadataToken(spec.taskId),
@@ -526,8 +535,6 @@ export class DockerRuntime implements TaskRuntime {
         startedEmitted: false,
         exitEmitted: false,
         logsDone: Promise.resolve(),
-        logGroup: where.group,
-        logStream: where.stream,
       };
       task.containers.set(c.name, state);
       this.byMetadataToken.set(state.metadataToken, { task, container: state });
@@ -667,9 +674,11 @@ export class DockerRuntime implements TaskRuntime {
     });
     c.status = c.status === "CREATED" ? "RUNNING" : c.status;
     c.startedAt = this.clock.now();
-    c.logsDone = captureLogs(this.docker, c.dockerId!, this.logs, c.logGroup, c.logStream).catch((err: Error) =>
-      this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
-    );
+    if (c.log) {
+      c.logsDone = captureLogs(this.docker, c.dockerId!, c.log.store, c.log.group, c.log.stream).catch((err: Error) =>
+        this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
+      );
+    }
     const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.spec.networkMode === "bridge");
     if (needsInspect) {
       const info = await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect();
@@ -699,52 +708,9 @@ export class DockerRuntime implements TaskRuntime {
     return result;
   }
 
-  private async dependencies(task: TaskState, c: ContainerState): Promise<void> {
-    const waits = c.spec.dependsOn.map(async (d) => {
-      const dep = d.containerName ? task.containers.get(d.containerName) : undefined;
-      if (!dep) return;
-      const unmet = (why: string): TaskStartError => {
-        const reason = `CannotStartContainerError: dependency condition ${d.condition} on container '${dep.spec.name}' for container '${c.spec.name}' was not met: ${why}`;
-        return new TaskStartError(reason, { [c.spec.name]: reason });
-      };
-      switch (d.condition) {
-        case "START":
-          await dep.started.promise;
-          return;
-        case "COMPLETE":
-          await dep.exited.promise;
-          return;
-        case "SUCCESS": {
-          const code = await dep.exited.promise;
-          if (code !== 0) throw unmet(`it exited with code ${code ?? "unknown"}`);
-          return;
-        }
-        case "HEALTHY":
-          await Promise.race([
-            dep.healthy.promise,
-            dep.exited.promise.then((code) => {
-              if (!dep.healthy.settled) throw unmet(`it exited with code ${code ?? "unknown"} before becoming healthy`);
-            }),
-          ]);
-          return;
-        default:
-          await dep.started.promise;
-      }
-    });
-    if (!waits.length) return;
-    let timer: ReturnType<Clock["setTimeout"]> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(() => {
-        const reason = `CannotStartContainerError: timed out waiting for the dependencies of container '${c.spec.name}'`;
-        reject(new TaskStartError(reason, { [c.spec.name]: reason }));
-      }, this.config.dependencyTimeoutMs);
-    });
-    timeout.catch(() => undefined);
-    try {
-      await Promise.race([Promise.all(waits), timeout]);
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+  private dependencies(task: TaskState, c: ContainerState): Promise<void> {
+    const timeoutMs = c.spec.startTimeout !== undefined ? c.spec.startTimeout * 1000 : this.config.dependencyTimeoutMs;
+    return waitForDependencies(c.spec.name, c.spec.dependsOn, (name) => task.containers.get(name), this.clock, timeoutMs);
   }
 
   // --- Docker events ---

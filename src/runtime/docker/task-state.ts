@@ -5,27 +5,11 @@
 import type { ContainerHealth, RuntimeContainerSpec, RuntimeTaskSpec, StartedContainer } from "../types.js";
 import type { TimerHandle } from "../../core/clock.js";
 import type { ResolvedImage } from "./images.js";
+import type { LogDestination } from "../container-logs.js";
 
-export class Deferred<T> {
-  readonly promise: Promise<T>;
-  settled = false;
-  resolve!: (value: T) => void;
-  reject!: (err: Error) => void;
-  constructor() {
-    this.promise = new Promise<T>((res, rej) => {
-      this.resolve = (v) => {
-        this.settled = true;
-        res(v);
-      };
-      this.reject = (e) => {
-        this.settled = true;
-        rej(e);
-      };
-    });
-    // Unobserved rejections are expected (a dependency nobody waits on); never crash on them.
-    this.promise.catch(() => undefined);
-  }
-}
+import { Deferred } from "../deferred.js";
+
+export { Deferred };
 
 export interface ContainerState {
   spec: RuntimeContainerSpec;
@@ -53,8 +37,8 @@ export interface ContainerState {
   /** Resolves when the log follower has drained the container's output. */
   logsDone: Promise<void>;
   killTimer?: TimerHandle;
-  logGroup: string;
-  logStream: string;
+  /** Where its output goes; set when start() opens the task's log streams. */
+  log?: LogDestination;
 }
 
 export interface TaskState {

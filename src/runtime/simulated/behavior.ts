@@ -1,5 +1,6 @@
 import type { SimulatedRule } from "../../config.js";
 import type { SeededRandom } from "../../core/random.js";
+import { Messages } from "../../errors/messages.js";
 import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
 
 /**
@@ -20,6 +21,14 @@ export interface ContainerBehavior {
   health: "HEALTHY" | "UNHEALTHY";
   /** Exit reason, e.g. to simulate an OOM kill. */
   reason?: string;
+  /** What it writes to its log; undefined = one line describing the simulation. */
+  log?: LogLine[];
+}
+
+/** One line of a simulated container's output, written `delayMs` after the line before it. */
+export interface LogLine {
+  delayMs: number;
+  message: string;
 }
 
 export const BEHAVIOR_ENV = {
@@ -30,6 +39,7 @@ export const BEHAVIOR_ENV = {
   pullError: "ECS_SIM_PULL_ERROR",
   health: "ECS_SIM_HEALTH",
   oom: "ECS_SIM_OOM",
+  log: "ECS_SIM_LOG",
 } as const;
 
 export interface BehaviorDefaults {
@@ -82,6 +92,9 @@ function applyRule(b: ContainerBehavior, rule: SimulatedRule, random: SeededRand
   if (rule.onSigterm) b.onSigterm = rule.onSigterm;
   if (rule.sigtermDelayMs !== undefined) b.sigtermDelayMs = rule.sigtermDelayMs;
   if (rule.pullError) b.pullError = true;
+  if (rule.health) b.health = rule.health;
+  if (rule.oom) killForMemory(b);
+  if (rule.log !== undefined) b.log = parseLogScript(Array.isArray(rule.log) ? rule.log.join("\n") : rule.log, random);
 }
 
 function applyEnvironment(b: ContainerBehavior, container: RuntimeContainerSpec, random: SeededRandom): void {
@@ -95,11 +108,45 @@ function applyEnvironment(b: ContainerBehavior, container: RuntimeContainerSpec,
   const delay = env.get(BEHAVIOR_ENV.sigtermDelayMs);
   if (delay !== undefined) b.sigtermDelayMs = parseDuration(delay, random) ?? b.sigtermDelayMs;
   if (isTrue(env.get(BEHAVIOR_ENV.pullError))) b.pullError = true;
-  if (env.get(BEHAVIOR_ENV.health)?.toUpperCase() === "UNHEALTHY") b.health = "UNHEALTHY";
-  if (isTrue(env.get(BEHAVIOR_ENV.oom))) {
-    b.exitCode = 137;
-    b.reason = "OutOfMemoryError: Container killed due to memory usage";
-  }
+  const health = env.get(BEHAVIOR_ENV.health)?.trim().toUpperCase();
+  if (health === "HEALTHY" || health === "UNHEALTHY") b.health = health;
+  if (isTrue(env.get(BEHAVIOR_ENV.oom))) killForMemory(b);
+  const log = env.get(BEHAVIOR_ENV.log);
+  if (log !== undefined) b.log = parseLogScript(log, random);
+}
+
+/** Killed at its run time when it has one, else as soon as it starts: OOM alone must end it. */
+function killForMemory(b: ContainerBehavior): void {
+  b.exitCode = 137;
+  b.reason = Messages.outOfMemory;
+  b.runMs ??= 0;
+}
+
+/**
+ * The ECS_SIM_LOG format: one log event per line. A line may start with `+<duration> ` to be
+ * written that long after the line before it (`+2s step two`); a leading backslash escapes a
+ * line that really begins with `+` (`\+1 is one`). An empty value writes nothing.
+ */
+export function parseLogScript(text: string, random?: SeededRandom): LogLine[] {
+  if (text === "") return [];
+  return text.split(/\r?\n/).map((raw) => {
+    const delayed = /^\+(\S+)\s(.*)$/s.exec(raw);
+    const delayMs = delayed ? parseDuration(delayed[1]!, random) : undefined;
+    if (delayed && delayMs !== undefined) return { delayMs, message: delayed[2]! };
+    return { delayMs: 0, message: raw.startsWith("\\") ? raw.slice(1) : raw };
+  });
+}
+
+/** The line a simulated container writes when nobody scripted its output. */
+export function describeBehavior(container: RuntimeContainerSpec, b: ContainerBehavior): string {
+  const what = `ecs-sim: simulated container "${container.name}" (image ${container.image}); no process runs.`;
+  const end =
+    b.runMs === undefined
+      ? `It runs until stopped (StopTask or the end of its task): set ${BEHAVIOR_ENV.runMs} (e.g. 30s) to make it exit on its own.`
+      : b.reason
+        ? `It is killed after ${b.runMs} ms with exit code ${b.exitCode} (${b.reason}).`
+        : `It exits with code ${b.exitCode} after ${b.runMs} ms.`;
+  return `${what} ${end} Set ${BEHAVIOR_ENV.log} to choose what it writes here.`;
 }
 
 /** "1500", "1.5s", "2m", "100ms", optionally with "±jitter" as "5s~2s". */
