@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   stoppedTaskRetentionMs: DurationMs.default(3_600_000),
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Deepest JSON nesting accepted in a request; ECS's deepest shapes need fewer than ten levels. */
+  jsonMaxDepth: z.coerce.number().int().min(8).max(1000).default(32),
   /**
    * Whether task definitions carry `enableFaultInjection: false` when registered without it, as
    * AWS's have since 2025. On by default so that clients which compare a described definition

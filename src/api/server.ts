@@ -10,6 +10,7 @@ import {
 import { Messages } from "../errors/messages.js";
 import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
+import { parseJsonBody } from "./json-body.js";
 import { validationError } from "./validation.js";
 
 const KNOWN = new Set<string>(ECS_OPERATIONS);
@@ -153,12 +154,13 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
     return sendError(reply, new UnknownOperationException(Messages.unknownOperation(target || "(none)")));
   }
   const name = target.slice((extra?.prefix ?? ECS_TARGET_PREFIX).length);
-  const input = parseBody(req.body);
+  const input = parseJsonBody(req.body, ctx.config.jsonMaxDepth);
   const request: RequestContext = { scope, requestId: req.id, operation: name };
 
   if (extra) return send(reply, extra.handle(name, input, request));
 
-  const op = opts.operations[name];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const op = Object.hasOwn(opts.operations, name) ? opts.operations[name] : undefined;
   if (!op) {
     if (!KNOWN.has(name)) throw new UnknownOperationException(Messages.unknownOperation(target));
     opts.precheck?.(name, input, request);
@@ -171,20 +173,6 @@ async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyReques
   if (!parsed.success) throw validationError(parsed.error, input);
   // Awaited: some answers are due later than the call (a registration answers when it stops being in flight).
   return send(reply, await op.handle(parsed.data, request));
-}
-
-function parseBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(String(body));
-  } catch {
-    throw new SerializationException(Messages.invalidJson);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new SerializationException(Messages.invalidJson);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function send(reply: FastifyReply, result: unknown): void {
