@@ -44,7 +44,10 @@ describe("JSON limits at the protocol layer", () => {
   });
 
   it("brackets inside strings do not count as nesting", async () => {
-    await ok(sim, "CreateCluster", { clusterName: "strings", tags: [{ key: "k", value: "[[[[{{{{".repeat(20) }] });
+    await ok(sim, "CreateCluster", {
+      clusterName: "strings",
+      configuration: { executeCommandConfiguration: { kmsKeyId: "[[[[{{{{\\\"".repeat(20) } },
+    });
   });
 });
 
