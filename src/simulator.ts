@@ -15,7 +15,6 @@ import { ClusterService } from "./domain/clusters.js";
 import { TagService } from "./domain/tags.js";
 import { TaskDefinitionRegistry } from "./domain/task-definitions.js";
 import { createQuotaGate, LimitsEngine, parseQuotasConfig, quotasSummary } from "./quotas/index.js";
-import type { QuotaGate } from "./quotas/types.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
 import { EventHub } from "./events/hub.js";
@@ -116,7 +115,7 @@ export class Simulator {
     // Under the virtual clock, wall time also ends a registration's window, so a client that never
     // advances the clock is still answered.
     this.wallClock = clock.kind === "virtual" ? new RealClock() : undefined;
-    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, {
+    const quotas = createQuotaGate(config.quotas ?? {}, {
       clock,
       random: random.fork("quotas"),
       bus,
@@ -224,8 +223,8 @@ export class Simulator {
   }
 
   /** Every /_sim route: limits, events, logs, spot, capacity, load balancers, then the core ones. */
-  private registerAdminRoutes(app: FastifyInstance, quotas: QuotaGate): void {
-    if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
+  private registerAdminRoutes(app: FastifyInstance, quotas: LimitsEngine): void {
+    registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events);
     registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
@@ -368,6 +367,7 @@ export class Simulator {
     this.capacity.reset();
     this.autoscaler.stop();
     this.autoscaler.start();
+    this.events.reset();
     this.ctx.logger.info("state reset");
   }
 

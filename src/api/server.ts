@@ -10,6 +10,7 @@ import {
 import { Messages } from "../errors/messages.js";
 import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
+import { adminError, isAdminUrl, sendAdminFailure } from "./admin/errors.js";
 import { parseJsonBody } from "./json-body.js";
 import { validationError } from "./validation.js";
 
@@ -97,10 +98,12 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   opts.admin(app);
 
   app.setNotFoundHandler((req, reply) => {
+    if (isAdminUrl(req.url)) return adminError(reply, 404, "NotFound", `No route for ${req.method} ${req.url}`);
     void reply.code(404).type("application/json").send({ __type: "UnknownOperationException", message: `No route for ${req.method} ${req.url}` });
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isAdminUrl(req.url)) return sendAdminFailure(ctx, req, reply, err);
     if (err instanceof AwsError) return sendError(reply, err);
     const status = err.statusCode;
     if (status === 413) {
