@@ -54,6 +54,12 @@ export const ConfigSchema = z.object({
   stoppedTaskRetentionMs: DurationMs.default(3_600_000),
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /**
+   * A client must send its request headers within headersTimeoutMs and the whole request within
+   * requestTimeoutMs, or it is answered 408 and disconnected: a stalled client holds no socket.
+   */
+  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  requestTimeoutMs: z.coerce.number().int().min(100).default(30_000),
   /** Deepest JSON nesting accepted in a request; ECS's deepest shapes need fewer than ten levels. */
   jsonMaxDepth: z.coerce.number().int().min(8).max(1000).default(32),
   /**

@@ -225,7 +225,7 @@ export class Simulator {
   /** Every /_sim route: limits, events, logs, spot, capacity, load balancers, then the core ones. */
   private registerAdminRoutes(app: FastifyInstance, quotas: LimitsEngine): void {
     registerQuotaAdminRoutes(app, quotas);
-    registerEventRoutes(app, this.events);
+    registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.logs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);

@@ -68,6 +68,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
     genReqId: () => ids.uuid(),
     // Open keep-alive and event-stream connections must not hold up close().
     forceCloseConnections: true,
+    ...requestDeadlines(ctx.config),
   });
 
   // Bodies are parsed by the dispatcher so that invalid JSON becomes a SerializationException.
@@ -146,6 +147,15 @@ function observeCalls(app: FastifyInstance, observer: CallObserver): void {
     });
     return payload;
   });
+}
+
+/** Deadlines for receiving a request (not for answering it: event streams stay open). */
+function requestDeadlines(config: SimContext["config"]): { requestTimeout: number; http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } } {
+  const requestTimeout = Math.max(config.requestTimeoutMs, config.headersTimeoutMs);
+  const headersTimeout = config.headersTimeoutMs;
+  // Node checks the deadlines on an interval (30 s by default), which would stretch a short one.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2)));
+  return { requestTimeout, http: { headersTimeout, requestTimeout, connectionsCheckingInterval } };
 }
 
 async function dispatch(ctx: SimContext, opts: ServerOptions, req: FastifyRequest, reply: FastifyReply): Promise<void> {

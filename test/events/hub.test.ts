@@ -122,6 +122,8 @@ describe("events config", () => {
       webhookTimeoutMs: 5000,
       maxPendingDeliveries: 1000,
       sseKeepAliveMs: 15000,
+      sseMaxClients: 64,
+      sseMaxBufferBytes: 1024 * 1024,
     });
   });
 
