@@ -83,3 +83,21 @@ describe("operation names are own keys", () => {
     expect(res.statusCode).toBeLessThan(500);
   });
 });
+
+describe("a refused call leaves nothing behind", () => {
+  for (const [operation, body] of [
+    ["StopTask", { task: "0123456789abcdef" }],
+    ["DescribeTasks", { tasks: ["0123456789abcdef"] }],
+    ["ListTasks", {}],
+    ["ListServices", {}],
+    ["DescribeServices", { services: ["s"] }],
+    ["UpdateService", { service: "s", desiredCount: 1 }],
+  ] as const) {
+    it(`${operation} without a cluster, when default does not exist, is ClusterNotFoundException and creates no cluster`, async () => {
+      const res = await call(sim, operation, body);
+      expect(res.status).toBe(400);
+      expect(res.body.__type).toBe("ClusterNotFoundException");
+      expect((await admin(sim, "GET", "/_sim/state")).body.regions.flatMap((r: { clusters: unknown[] }) => r.clusters)).toEqual([]);
+    });
+  }
+});
