@@ -368,6 +368,8 @@ export class Simulator {
     this.autoscaler.stop();
     this.autoscaler.start();
     this.events.reset();
+    // Launches in flight when the reset began may have armed timers while it awaited the runtime.
+    if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.ctx.logger.info("state reset");
   }
 

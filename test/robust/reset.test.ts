@@ -37,22 +37,30 @@ describe("POST /_sim/reset", () => {
     expect((await admin(sim, "PUT", "/_sim/quotas", { vcpu: { spot: 1 }, region: "eu-west-1" })).status).toBe(200);
     expect((await admin(sim, "PUT", "/_sim/quotas", { buckets: { "cluster-read": { burst: 1 } } })).status).toBe(200);
     expect((await admin(sim, "PUT", "/_sim/spot", { warningMs: 5_000 })).status).toBe(200);
-    expect((await admin(sim, "PUT", "/_sim/capacity", { FARGATE: { probability: 1 }, FARGATE_SPOT: null })).status).toBe(200);
     await ok(sim, "CreateCluster", { clusterName: "c" });
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     await ok(sim, "CreateService", { cluster: "c", serviceName: "s", taskDefinition: "web", desiredCount: 1, networkConfiguration: AWSVPC });
     await sim.advanceClock(1_000);
-    await ok(sim, "RunTask", { cluster: "c", taskDefinition: "web", networkConfiguration: AWSVPC, launchType: "FARGATE" });
+    const before = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "web", networkConfiguration: AWSVPC, launchType: "FARGATE" });
     await sim.advanceClock(5_000);
+    expect((await admin(sim, "PUT", "/_sim/capacity", { FARGATE: { probability: 1 }, FARGATE_SPOT: null })).status).toBe(200);
     expect((await admin(sim, "GET", "/_sim/events")).body.events.length).toBeGreaterThan(0);
     expect(await settings()).not.toEqual(startup);
     const clock = sim.simulator.ctx.clock as VirtualClock;
     expect(clock.pendingTimers()).toBeGreaterThan(0);
     expect(sim.simulator.events.pendingWebhookDeliveries()).toBeGreaterThan(0);
 
+    const now = sim.simulator.ctx.clock.now();
     await admin(sim, "POST", "/_sim/reset");
 
     expect(await settings()).toEqual(startup);
+    // The clock and the random streams carry on: time stays ordered, ids never repeat.
+    expect(sim.simulator.ctx.clock.now()).toBe(now);
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    const after = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "web", networkConfiguration: AWSVPC, launchType: "FARGATE" });
+    expect(after.tasks[0].taskArn).not.toBe(before.tasks[0].taskArn);
+    await admin(sim, "POST", "/_sim/reset");
     expect((await admin(sim, "GET", "/_sim/events")).body.events).toEqual([]);
     expect(sim.simulator.events.pendingWebhookDeliveries()).toBe(0);
     expect(clock.pendingTimers()).toBe(0);
