@@ -71,6 +71,8 @@ type RuntimeKind = "docker" | "simulated";
 export class Simulator {
   readonly config: SimConfig;
   readonly ctx: SimContext;
+  /** The limits engine behind ctx.quotas, for the admin routes and scenarios. */
+  private readonly limits: LimitsEngine;
   readonly domain: Domain;
   readonly app: FastifyInstance;
   readonly seed: number;
@@ -121,6 +123,7 @@ export class Simulator {
       bus,
       ...(this.wallClock ? { wall: this.wallClock } : {}),
     });
+    this.limits = quotas;
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
     bus.subscribe("limit.decision", (d) =>
       logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
@@ -314,8 +317,8 @@ export class Simulator {
         invoke: (operation, input, scope) => this.invoke(operation, input, scope),
         interruptSpot: (selection) => this.spot.interrupt(selection),
         setCapacityShortage: (patch) => this.capacity.set(patch),
-        putQuotas: (patch) => this.quotaEngine("change quotas").putQuotas(patch),
-        chaosRule: (operation) => (this.ctx.quotas instanceof LimitsEngine ? this.ctx.quotas.currentConfig().chaos[operation] : undefined),
+        putQuotas: (patch) => this.limits.putQuotas(patch),
+        chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
       },
@@ -346,12 +349,7 @@ export class Simulator {
     return await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation });
   }
 
-  private quotaEngine(what: string): LimitsEngine {
-    if (this.ctx.quotas instanceof LimitsEngine) return this.ctx.quotas;
-    throw new ScenarioError(`cannot ${what}: the unlimited quota profile enforces no limits`);
-  }
-
-  /** Wipes every resource, reservation and timer: a clean simulator for the next test. */
+  /** As just started (README: POST /_sim/reset): a clean simulator for the next test. */
   async reset(): Promise<void> {
     this.cancelScenario();
     this.images.clear();
