@@ -82,6 +82,14 @@ export const ConfigSchema = z.object({
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   /**
+   * A client must send its request headers within headersTimeoutMs and the whole request within
+   * requestTimeoutMs, or it is answered 408 and disconnected: a stalled client holds no socket.
+   */
+  headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  requestTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+  /** Deepest JSON nesting accepted in a request; ECS's deepest shapes need fewer than ten levels. */
+  jsonMaxDepth: z.coerce.number().int().min(8).max(1000).default(32),
+  /**
    * Whether task definitions carry `enableFaultInjection: false` when registered without it, as
    * AWS's have since 2025. On by default so that clients which compare a described definition
    * with what they would register (Prefect's worker) show locally the re-registration they do on AWS.

@@ -15,7 +15,6 @@ import { ClusterService } from "./domain/clusters.js";
 import { TagService } from "./domain/tags.js";
 import { TaskDefinitionRegistry } from "./domain/task-definitions.js";
 import { createQuotaGate, LimitsEngine, parseQuotasConfig, quotasSummary } from "./quotas/index.js";
-import type { QuotaGate } from "./quotas/types.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
 import { EventHub } from "./events/hub.js";
@@ -92,6 +91,8 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 export class Simulator {
   readonly config: SimConfig;
   readonly ctx: SimContext;
+  /** The limits engine behind ctx.quotas, for the admin routes and scenarios. */
+  private readonly limits: LimitsEngine;
   readonly domain: Domain;
   readonly app: FastifyInstance;
   readonly seed: number;
@@ -143,12 +144,13 @@ export class Simulator {
     // Under the virtual clock, wall time also ends a registration's window, so a client that never
     // advances the clock is still answered.
     this.wallClock = clock.kind === "virtual" ? new RealClock() : undefined;
-    const quotas: QuotaGate = createQuotaGate(config.quotas ?? {}, {
+    const quotas = createQuotaGate(config.quotas ?? {}, {
       clock,
       random: random.fork("quotas"),
       bus,
       ...(this.wallClock ? { wall: this.wallClock } : {}),
     });
+    this.limits = quotas;
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
     bus.subscribe("limit.decision", (d) =>
       logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
@@ -278,9 +280,9 @@ export class Simulator {
   }
 
   /** Every /_sim route: limits, events, logs, spot, capacity, load balancers, then the core ones. */
-  private registerAdminRoutes(app: FastifyInstance, quotas: QuotaGate): void {
-    if (quotas instanceof LimitsEngine) registerQuotaAdminRoutes(app, quotas);
-    registerEventRoutes(app, this.events);
+  private registerAdminRoutes(app: FastifyInstance, quotas: LimitsEngine): void {
+    registerQuotaAdminRoutes(app, quotas);
+    registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerCapacityAdminRoutes(app, this.capacity);
@@ -464,8 +466,8 @@ export class Simulator {
         invoke: (operation, input, scope) => this.invoke(operation, input, scope),
         interruptSpot: (selection) => this.spot.interrupt(selection),
         setCapacityShortage: (patch) => this.capacity.set(patch),
-        putQuotas: (patch) => this.quotaEngine("change quotas").putQuotas(patch),
-        chaosRule: (operation) => (this.ctx.quotas instanceof LimitsEngine ? this.ctx.quotas.currentConfig().chaos[operation] : undefined),
+        putQuotas: (patch) => this.limits.putQuotas(patch),
+        chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
       },
@@ -498,12 +500,7 @@ export class Simulator {
     return structuredClone(await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation }));
   }
 
-  private quotaEngine(what: string): LimitsEngine {
-    if (this.ctx.quotas instanceof LimitsEngine) return this.ctx.quotas;
-    throw new ScenarioError(`cannot ${what}: the unlimited quota profile enforces no limits`);
-  }
-
-  /** Wipes every resource, reservation and timer: a clean simulator for the next test. */
+  /** As just started (README: POST /_sim/reset): a clean simulator for the next test. */
   async reset(): Promise<void> {
     this.cancelScenario();
     this.images.clear();
@@ -519,6 +516,10 @@ export class Simulator {
     this.ctx.quotas.reset();
     this.spot.reset();
     this.capacity.reset();
+    this.events.reset();
+    // Launches in flight when the reset began may have armed timers while it awaited the runtime.
+    if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
+    // The scaling loop's timer went with the others: it starts again, as at startup.
     this.autoscaler.stop();
     this.autoscaler.start();
     this.persistence?.flush();

@@ -10,6 +10,8 @@ import {
 import { Messages } from "../errors/messages.js";
 import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
+import { adminError, isAdminUrl, sendAdminFailure } from "./admin/errors.js";
+import { parseJsonBody } from "./json-body.js";
 import { validationError } from "./validation.js";
 import { parseQueryParams, queryError, queryResponse } from "./query-protocol.js";
 import { requireAdminToken } from "./admin-auth.js";
@@ -84,6 +86,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
     genReqId: () => ids.uuid(),
     // Open keep-alive and event-stream connections must not hold up close().
     forceCloseConnections: true,
+    ...requestDeadlines(ctx.config),
   });
 
   // Bodies are parsed by the dispatcher so that invalid JSON becomes a SerializationException.
@@ -116,10 +119,12 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   opts.admin(app);
 
   app.setNotFoundHandler((req, reply) => {
+    if (isAdminUrl(req.url)) return adminError(reply, 404, "NotFound", `No route for ${req.method} ${req.url}`);
     void reply.code(404).type("application/json").send({ __type: "UnknownOperationException", message: `No route for ${req.method} ${req.url}` });
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isAdminUrl(req.url)) return sendAdminFailure(ctx, req, reply, err);
     if (err instanceof AwsError) return sendError(reply, err);
     const status = err.statusCode;
     if (status === 413) {
@@ -164,6 +169,15 @@ function observeCalls(app: FastifyInstance, observer: CallObserver): void {
   });
 }
 
+/** Deadlines for receiving a request (not for answering it: event streams stay open). */
+function requestDeadlines(config: SimContext["config"]): { requestTimeout: number; http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } } {
+  const requestTimeout = Math.max(config.requestTimeoutMs, config.headersTimeoutMs);
+  const headersTimeout = config.headersTimeoutMs;
+  // Node checks the deadlines on an interval (30 s by default), which would stretch a short one.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2)));
+  return { requestTimeout, http: { headersTimeout, requestTimeout, connectionsCheckingInterval } };
+}
+
 async function dispatch(
   ctx: SimContext,
   opts: ServerOptions,
@@ -184,12 +198,13 @@ async function dispatch(
     return sendError(reply, new UnknownOperationException(Messages.unknownOperation(target || "(none)")));
   }
   const name = target.slice((extra?.prefix ?? ECS_TARGET_PREFIX).length);
-  const input = parseBody(req.body);
+  const input = parseJsonBody(req.body, ctx.config.jsonMaxDepth);
   const request: RequestContext = { scope, requestId: req.id, operation: name };
 
   if (extra) return send(reply, extra.handle(name, input, request));
 
-  const op = opts.operations[name];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const op = Object.hasOwn(opts.operations, name) ? opts.operations[name] : undefined;
   if (!op) {
     if (!KNOWN.has(name)) throw new UnknownOperationException(Messages.unknownOperation(target));
     opts.precheck?.(name, input, request);
@@ -218,20 +233,6 @@ async function dispatchForm(targets: FormTarget[], scope: RequestContext["scope"
     if (!(err instanceof AwsError)) throw err;
     void reply.code(err.status).send(queryError(err, target.xmlns, req.id, target.errorCode(err)));
   }
-}
-
-function parseBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(String(body));
-  } catch {
-    throw new SerializationException(Messages.invalidJson);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new SerializationException(Messages.invalidJson);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function send(reply: FastifyReply, result: unknown): void {

@@ -115,6 +115,11 @@ export class VirtualClock implements Clock {
     return this.queue.size;
   }
 
+  /** Cancels every pending timer (reset: work in flight when it began must not wake up later). */
+  clearAll(): void {
+    this.queue.clear();
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due on the way. Calls are serialized. */
   advance(ms: number): Promise<number> {
     const run = this.advancing.then(() => this.advanceNow(ms));

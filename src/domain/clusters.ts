@@ -84,6 +84,14 @@ export class ClusterService {
     return this.view(scope, record, ["SETTINGS", "CONFIGURATIONS", "TAGS"]);
   }
 
+  /**
+   * Like resolve, but never creates `default`: for calls that only read or change what exists,
+   * so that one refused (a StopTask of an unknown task) leaves nothing behind.
+   */
+  resolveExisting(scope: Scope, nameOrArn: string | undefined): ClusterRecord {
+    return this.resolve(scope, nameOrArn === undefined || nameOrArn === "" ? DEFAULT_CLUSTER : nameOrArn);
+  }
+
   /** Resolves a cluster name or ARN; an omitted cluster means `default`, created on first use as AWS does. */
   resolve(scope: Scope, nameOrArn: string | undefined): ClusterRecord {
     const state = this.state(scope);

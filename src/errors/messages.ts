@@ -26,6 +26,8 @@ export const Messages = {
   invalidJson: "Invalid JSON in request body.",
   /** SIMULATOR */
   bodyTooLarge: (limit: number) => `Request body exceeds the maximum size of ${limit} bytes.`,
+  /** SIMULATOR */
+  jsonTooDeep: (limit: number) => `Request body is nested more than ${limit} levels deep.`,
 
   // Images
   /** The agent's text when a registry answers that the image does not exist. */

@@ -41,6 +41,10 @@ export const EventsConfigSchema = z
     maxPendingDeliveries: z.coerce.number().int().min(1).default(1_000),
     /** SSE comment interval, so idle proxies and clients do not drop the stream. */
     sseKeepAliveMs: z.coerce.number().int().min(100).default(15_000),
+    /** Open SSE streams at most; one more is refused with 503 TooManyStreams. */
+    sseMaxClients: z.coerce.number().int().min(1).max(10_000).default(64),
+    /** Output waiting for one SSE client beyond which it counts as stuck and is disconnected. */
+    sseMaxBufferBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Let webhooks reach link-local/metadata addresses and the simulator's own API. */
     allowUnsafeWebhookTargets: z.boolean().default(false),
   })

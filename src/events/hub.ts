@@ -150,6 +150,12 @@ export class EventHub {
     return entry;
   }
 
+  /** As just started: no retained events and no webhook delivery waiting; subscribers stay connected. */
+  reset(): void {
+    this.log.clear();
+    this.webhooks.cancelPending();
+  }
+
   /** Stops consuming the bus, cancels webhook retries and ends every subscription. */
   close(): void {
     if (this.closed) return;

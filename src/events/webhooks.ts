@@ -52,6 +52,8 @@ export class WebhookDispatcher {
   private readonly listeners = new Set<(o: DeliveryOutcome) => void>();
   private readonly doFetch: typeof fetch;
   private closed = false;
+  /** Bumped by cancelPending: an attempt started before it must not count or retry after it. */
+  private generation = 0;
 
   constructor(private readonly opts: WebhookDispatcherOptions) {
     this.targets = opts.webhooks.map((config) => ({ config, pending: 0, dropped: 0 }));
@@ -90,6 +92,19 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Drops every waiting retry and in-flight attempt; attempts already running report nothing more. */
+  cancelPending(): void {
+    this.generation++;
+    for (const t of this.timers) this.opts.clock.clearTimeout(t);
+    this.timers.clear();
+    for (const c of this.inflight) c.abort(new Error("simulator reset"));
+    this.inflight.clear();
+    for (const t of this.targets) {
+      t.pending = 0;
+      t.dropped = 0;
+    }
+  }
+
   close(): void {
     this.closed = true;
     for (const t of this.timers) this.opts.clock.clearTimeout(t);
@@ -100,6 +115,7 @@ export class WebhookDispatcher {
 
   private async attempt(target: Target, eventId: string, body: string, attempt: number): Promise<void> {
     if (this.closed) return;
+    const generation = this.generation;
     const url = target.config.url;
     const refusal = await this.opts.refuseTarget?.(url);
     if (refusal) {
@@ -140,7 +156,7 @@ export class WebhookDispatcher {
       clearTimeout(deadline);
       this.inflight.delete(controller);
     }
-    if (this.closed) return;
+    if (this.closed || generation !== this.generation) return;
 
     const ok = status !== undefined && status >= 200 && status < 300;
     if (ok) {

@@ -16,6 +16,7 @@ import {
   type QuotasConfig,
 } from "./config.js";
 import { DecisionLog } from "./decision-log.js";
+import { restoreSetting } from "./restore.js";
 import type { QuotaValues } from "./profiles.js";
 import { RegistrationWindows } from "./registration-windows.js";
 import { TokenBucket, type BucketSpec } from "./token-bucket.js";
@@ -81,6 +82,8 @@ export class LimitsEngine implements QuotaGate {
   private readonly random: SeededRandom;
   private readonly bus: EventBus;
   private config: QuotasConfig;
+  /** The startup configuration, which reset and DELETE /_sim/quotas return to. */
+  private readonly initial: QuotasConfig;
   private readonly buckets = new Map<string, { account: string; region: string; id: string; bucket: TokenBucket }>();
   private readonly resolved = new Map<string, QuotaValues>();
   private readonly windows: RegistrationWindows;
@@ -92,6 +95,7 @@ export class LimitsEngine implements QuotaGate {
     this.random = deps.random;
     this.bus = deps.bus;
     this.config = structuredClone(deps.config);
+    this.initial = structuredClone(deps.config);
     this.log = new DecisionLog(this.config.decisionLogSize);
     this.windows = new RegistrationWindows(deps.clock, deps.wall);
   }
@@ -181,10 +185,12 @@ export class LimitsEngine implements QuotaGate {
   }
 
   /**
-   * Drops reservations, bucket levels and logged decisions, and answers registrations in flight;
-   * configured quotas stay.
+   * As just started: the startup quotas (run-time overrides dropped), no reservations, levels or decisions;
+   * registrations in flight are answered.
    */
   reset(): void {
+    this.config = structuredClone(this.initial);
+    this.resolved.clear();
     this.buckets.clear();
     this.ledger.clear();
     this.windows.clear();
@@ -236,6 +242,16 @@ export class LimitsEngine implements QuotaGate {
     this.config = next;
     this.resolved.clear();
     return this.getQuotas({ ...(account ? { account } : {}), ...(region ? { region } : {}) });
+  }
+
+  /**
+   * Puts one setting of one layer back to its startup value (`path` as in restoreSetting), or the
+   * whole quotas configuration when `path` is empty. Throws QuotasConfigError for an unknown path.
+   */
+  restoreQuotas(path: string[], target: Partial<Scope> = {}): QuotasView {
+    this.config = path.length === 0 ? structuredClone(this.initial) : restoreSetting(this.config, this.initial, path, target);
+    this.resolved.clear();
+    return this.getQuotas(target);
   }
 
   usage(): UsageView {

@@ -160,7 +160,7 @@ export class TaskScheduler {
   }
 
   stopTask(scope: Scope, clusterRef: string | undefined, taskRef: string, reason: string | undefined): Task {
-    const cluster = this.clusters.resolve(scope, clusterRef);
+    const cluster = this.clusters.resolveExisting(scope, clusterRef);
     const record = this.find(scope, cluster.cluster.clusterName!, taskRef);
     if (!record) throw new InvalidParameterException(Messages.taskNotFound);
     this.lifecycle.requestStop(record.task.taskArn!, "UserInitiated", reason || Messages.stoppedByUser);
@@ -179,7 +179,7 @@ export class TaskScheduler {
   }
 
   describeTasks(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
-    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const clusterName = this.clusters.resolveExisting(scope, clusterRef).cluster.clusterName!;
     const limits = this.ctx.quotas.limits(scope);
     if (refs.length === 0) throw new InvalidParameterException(Messages.tasksEmpty);
     if (refs.length > limits.describeTasksMaxIds) throw new InvalidParameterException(Messages.tooManyTaskIds);
@@ -211,7 +211,7 @@ export class TaskScheduler {
       nextToken?: string;
     },
   ) {
-    const clusterName = this.clusters.resolve(scope, filter.cluster).cluster.clusterName!;
+    const clusterName = this.clusters.resolveExisting(scope, filter.cluster).cluster.clusterName!;
     const state = this.state(scope);
     const serviceName = filter.serviceName ? nameFromArnOrName(filter.serviceName) : undefined;
     if (serviceName && !state.services.has(Arn.service(scope, clusterName, serviceName))) {
@@ -252,7 +252,7 @@ export class TaskScheduler {
    * stopped tasks are TASK_NOT_VALID failures, unknown ones MISSING, as ECS reports them.
    */
   updateProtection(scope: Scope, clusterRef: string, refs: string[], enabled: boolean, expiresInMinutes = 120) {
-    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const clusterName = this.clusters.resolveExisting(scope, clusterRef).cluster.clusterName!;
     const expiresAt = this.ctx.clock.now() + expiresInMinutes * 60_000;
     return this.protectionView(scope, clusterName, refs, (record) => {
       record.protection = enabled ? { enabled, expiresAt } : { enabled: false };
@@ -260,7 +260,7 @@ export class TaskScheduler {
   }
 
   getProtection(scope: Scope, clusterRef: string, refs: string[] | undefined) {
-    const clusterName = this.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const clusterName = this.clusters.resolveExisting(scope, clusterRef).cluster.clusterName!;
     const all = [...this.state(scope).tasksInCluster(clusterName)]
       .filter((r) => r.serviceName && r.task.lastStatus !== "STOPPED")
       .map((r) => r.task.taskArn!);

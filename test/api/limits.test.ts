@@ -25,6 +25,8 @@ async function throttles(s: RunningSimulator): Promise<any[]> {
 describe("API throttling through the wire", () => {
   it("DescribeTasks is throttled after its burst of 100 and refills at 20/s", async () => {
     sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    // DescribeTasks without a cluster reads `default`, which reads never create.
+    await ok(sim, "CreateCluster", {});
     let accepted = 0;
     let first: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 110; i++) {
@@ -57,6 +59,7 @@ describe("API throttling through the wire", () => {
       clock: "virtual",
       quotas: { profile: "aws-default", overrides: { buckets: { "cluster-resource-read": { burst: 10, sustained: 20 } } } },
     });
+    await ok(sim, "CreateCluster", {});
     let refusals = 0;
     const off = sim.simulator.ctx.bus.subscribe("limit.decision", (d) => {
       if (d.operation === "DescribeTasks" && !d.allowed) {
@@ -84,6 +87,8 @@ describe("API throttling through the wire", () => {
 describe("changing limits at run time", () => {
   it("PUT /_sim/quotas resizes a bucket at once", async () => {
     sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    // DescribeTasks without a cluster reads `default`, which reads never create.
+    await ok(sim, "CreateCluster", {});
     const put = await sim.simulator.app.inject({
       method: "PUT",
       url: "/_sim/quotas",
@@ -112,6 +117,7 @@ describe("chaos knobs through the wire", () => {
     expect([throttled.status, throttled.body]).toEqual([400, { __type: "ThrottlingException", message: "Rate exceeded" }]);
     const failed = await call(sim, "ListTasks", {});
     expect([failed.status, failed.body]).toEqual([500, { __type: "ServerException", message: "Service Unavailable. Please try again later." }]);
+    await ok(sim, "CreateCluster", {});
     expect((await call(sim, "ListServices", {})).status).toBe(200);
     const pattern = async (seed: number) => {
       const s = await virtualSim({ seed, quotas: { profile: "unlimited", chaos: { ListClusters: { throttleProbability: 0.5 } } } });

@@ -23,6 +23,8 @@ describe("wire protocol", () => {
   });
 
   it("shapes errors as HTTP 400 with __type, message and a matching x-amzn-ErrorType", async () => {
+    // Reads never create `default`; it must exist for the request itself to be judged.
+    await call(sim, "CreateCluster", {});
     const res = await call(sim, "DescribeTasks", { tasks: [] });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ __type: "InvalidParameterException", message: "Tasks cannot be empty." });

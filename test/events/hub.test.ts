@@ -123,6 +123,8 @@ describe("events config", () => {
       maxPendingDeliveries: 1000,
       sseKeepAliveMs: 15000,
       allowUnsafeWebhookTargets: false,
+      sseMaxClients: 64,
+      sseMaxBufferBytes: 1024 * 1024,
     });
   });
 

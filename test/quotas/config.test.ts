@@ -5,7 +5,6 @@ import { SeededRandom } from "../../src/core/random.js";
 import {
   LimitsEngine,
   QuotasConfigError,
-  UnlimitedGate,
   createQuotaGate,
   parseQuotasConfig,
   quotasSummary,
@@ -69,8 +68,8 @@ describe("quotas config", () => {
     expect(line).not.toContain("\n");
   });
 
-  it("createQuotaGate: UnlimitedGate for plain unlimited, the engine otherwise", () => {
-    expect(createQuotaGate({ profile: "unlimited" }, deps())).toBeInstanceOf(UnlimitedGate);
+  it("createQuotaGate: the engine for every profile, unlimited included", () => {
+    expect(createQuotaGate({ profile: "unlimited" }, deps())).toBeInstanceOf(LimitsEngine);
     expect(createQuotaGate(undefined, deps())).toBeInstanceOf(LimitsEngine);
     expect(createQuotaGate({ profile: "unlimited", chaos: { "*": { throttleProbability: 0.01 } } }, deps())).toBeInstanceOf(
       LimitsEngine,

@@ -117,8 +117,9 @@ describe("Fargate vCPU quotas", () => {
     expect(engine.reserveLaunch(SCOPE, launch("c", "spot", 0.25)).ok).toBe(true);
   });
 
-  it("reset drops reservations, bucket levels, windows and decisions but keeps configured quotas", () => {
+  it("reset drops reservations, bucket levels, windows, decisions and run-time overrides; configured quotas stay", () => {
     const { engine } = makeEngine({ overrides: { vcpu: { spot: 1 } } });
+    const configured = engine.getQuotas(SCOPE).effective.vcpu;
     engine.reserveLaunch(SCOPE, launch("a", "spot"));
     engine.reserveLaunch(SCOPE, launch("b", "spot"));
     engine.admitRegistration(SCOPE, "fam", "r");
@@ -126,7 +127,8 @@ describe("Fargate vCPU quotas", () => {
     engine.reset();
     expect(engine.usage()).toMatchObject({ vcpu: [], buckets: [], registrationWindows: [] });
     expect(engine.decisions()).toEqual([]);
-    expect(engine.getQuotas(SCOPE).effective.vcpu).toEqual({ onDemand: 2, spot: 1 });
+    expect(engine.getQuotas(SCOPE).effective.vcpu).toEqual(configured);
+    expect(configured.spot).toBe(1);
     expect(engine.reserveLaunch(SCOPE, launch("b", "spot")).ok).toBe(true);
   });
 });

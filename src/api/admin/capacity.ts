@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { CapacityConfigError, type CapacityShortages } from "../../scheduler/capacity-shortages.js";
-import { badRequest, jsonBody } from "./spot.js";
+import { badRequest, jsonBody } from "./errors.js";
 
 /**
  * Admin routes for Fargate capacity shortages (simulator-only, not part of the ECS API):

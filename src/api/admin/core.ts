@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { encodeBody } from "../protocol.js";
+import { adminError, badRequest, jsonBody } from "./errors.js";
 
 export interface CoreAdminDeps {
   version: string;
@@ -39,12 +40,11 @@ export function registerCoreAdminRoutes(app: FastifyInstance, deps: CoreAdminDep
 
   app.post("/_sim/clock/advance", async (req, reply) => {
     if (!deps.advance) {
-      return reply.code(409).send({ error: "ClockNotVirtual", message: "The clock is real; start with --clock virtual to advance it." });
+      return adminError(reply, 409, "ClockNotVirtual", "The clock is real; start with --clock virtual to advance it.");
     }
-    const parsed = AdvanceBody.safeParse(req.body ? JSON.parse(String(req.body)) : {});
-    if (!parsed.success) {
-      return reply.code(400).send({ error: "InvalidRequest", message: 'Body must be {"ms": <non-negative integer>}.' });
-    }
+    const body = jsonBody(req.body, true);
+    const parsed = body instanceof Error ? undefined : AdvanceBody.safeParse(body);
+    if (!parsed?.success) return badRequest(reply, 'Body must be {"ms": <non-negative integer>}.');
     const now = await deps.advance(parsed.data.ms);
     return { now: new Date(now).toISOString(), nowMs: now };
   });

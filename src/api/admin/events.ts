@@ -3,6 +3,9 @@ import type { EcsEventEnvelope } from "../../events/envelope.js";
 import type { EventLogQuery } from "../../events/event-log.js";
 import type { EventFilter } from "../../events/filter.js";
 import type { EventHub } from "../../events/hub.js";
+import type { Logger } from "../../core/logger.js";
+import { adminError } from "./errors.js";
+import { SseStream } from "./sse-stream.js";
 
 /**
  * GET /_sim/events: recent EventBridge-shaped events as JSON, or a live Server-Sent Events
@@ -13,16 +16,19 @@ import type { EventHub } from "../../events/hub.js";
  * SSE honours Last-Event-ID (what EventSource sends on reconnect) and `since` by replaying the
  * retained events after that point before going live.
  *
+ * At most events.sseMaxClients streams are open at once (503 TooManyStreams beyond); a client
+ * that stops reading is disconnected once events.sseMaxBufferBytes wait for it (sse-stream.ts).
+ *
  * SSE is written by hand on the hijacked raw response rather than with @fastify/sse: the
  * protocol here is three fields and a comment line, and hand-writing keeps the replay-then-live
  * handoff synchronous (no event can fall between the backlog and the subscription).
  */
 type Query = Record<string, string | string[] | undefined>;
 
-/** A client that stops reading gets disconnected once this much output is queued for it. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+export { formatSse } from "./sse-stream.js";
 
-export function registerEventRoutes(app: FastifyInstance, hub: EventHub): void {
+/** `logger` hears about clients disconnected for not reading. */
+export function registerEventRoutes(app: FastifyInstance, hub: EventHub, logger?: Logger): void {
   const openStreams = new Set<() => void>();
   // Streams never end on their own; server.close() would wait for them forever.
   app.addHook("preClose", (done) => {
@@ -36,7 +42,7 @@ export function registerEventRoutes(app: FastifyInstance, hub: EventHub): void {
     if (wantsStream(request, query)) {
       const lastEventId = headerValue(request.headers["last-event-id"]);
       const since = lastEventId ?? parseSince(firstParam(query.since));
-      openStream(hub, reply, filter, since, openStreams);
+      openStream(hub, reply, filter, since, openStreams, logger);
       return;
     }
     const limit = Number(firstParam(query.limit));
@@ -52,7 +58,12 @@ function openStream(
   filter: EventFilter,
   since: number | string | undefined,
   openStreams: Set<() => void>,
+  logger: Logger | undefined,
 ): void {
+  if (openStreams.size >= hub.config.sseMaxClients) {
+    void adminError(reply, 503, "TooManyStreams", `At most ${hub.config.sseMaxClients} event streams may be open at once (events.sseMaxClients).`);
+    return;
+  }
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -65,45 +76,28 @@ function openStream(
   // A first write flushes the headers, so clients see the stream open before any event.
   res.write(": ecs-sim events\n\n");
 
-  let ended = false;
   let unsubscribe: () => void = () => {};
   // Keep-alives are a transport concern, so they run on wall time even under a virtual clock.
-  const keepAlive = setInterval(() => {
-    if (!ended) res.write(": keep-alive\n\n");
-  }, hub.config.sseKeepAliveMs);
+  const keepAlive = setInterval(() => stream.comment("keep-alive"), hub.config.sseKeepAliveMs);
   keepAlive.unref();
-
-  const end = (): void => {
-    if (ended) return;
-    ended = true;
+  const stream = new SseStream(res, { maxBufferBytes: hub.config.sseMaxBufferBytes }, (reason) => {
     clearInterval(keepAlive);
     unsubscribe();
-    openStreams.delete(end);
-    if (!res.writableEnded) res.end();
-  };
-  openStreams.add(end);
-  res.on("close", end);
-  res.on("error", end);
-
-  const send = (event: EcsEventEnvelope): void => {
-    if (ended) return;
-    if (res.writableLength > MAX_BUFFERED_BYTES) {
-      end();
-      return;
+    openStreams.delete(close);
+    if (reason === "too-slow") {
+      logger?.warn("event stream client stopped reading; disconnected", { maxBufferBytes: hub.config.sseMaxBufferBytes });
     }
-    res.write(formatSse(event));
-  };
+  });
+  const close = (): void => stream.close();
+  openStreams.add(close);
 
+  const send = (event: EcsEventEnvelope): void => stream.send(event);
   // Backlog and subscription are taken in the same synchronous turn: nothing is missed or doubled.
   if (since !== undefined) {
     for (const event of hub.list({ ...filter, since })) send(event);
   }
-  unsubscribe = hub.subscribe(filter, send, end);
-}
-
-/** One SSE message; the JSON is a single line, so one data field suffices. */
-export function formatSse(event: EcsEventEnvelope): string {
-  return `event: ${event["detail-type"]}\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`;
+  if (stream.isEnded) return;
+  unsubscribe = hub.subscribe(filter, send, close);
 }
 
 function wantsStream(request: FastifyRequest, query: Query): boolean {

@@ -5,7 +5,7 @@ import { durationMs } from "../../core/duration.js";
 import type { Scope } from "../../domain/scope.js";
 import type { Store } from "../../state/store.js";
 import { formatZodIssues } from "../../config.js";
-import { badRequest, jsonBody } from "./spot.js";
+import { badRequest, jsonBody } from "./errors.js";
 
 const Offset = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const ms = durationMs(v);

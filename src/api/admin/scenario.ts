@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { ScenarioError, toScenario } from "../../scenario/parse.js";
 import type { ScenarioView } from "../../scenario/runner.js";
 import type { Scenario } from "../../scenario/schema.js";
-import { badRequest } from "./spot.js";
+import { badRequest } from "./errors.js";
 
 export interface ScenarioAdminDeps {
   load(scenario: Scenario): Promise<ScenarioView>;

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SpotConfigError } from "../../scheduler/spot/config.js";
 import { SpotSelectionError, type SpotInterruptions } from "../../scheduler/spot/interruptions.js";
+import { badRequest, jsonBody } from "./errors.js";
 
 /**
  * Admin routes for Fargate Spot interruptions (simulator-only, not part of the ECS API):
@@ -11,7 +12,7 @@ import { SpotSelectionError, type SpotInterruptions } from "../../scheduler/spot
  *   GET  /_sim/spot/interruptions[?since=epochMs]   interruptions so far (random and on demand)
  *   GET  /_sim/spot                 warning length, random rate, pending random interruptions
  *   PUT  /_sim/spot                 {warningMs?, random?: {meanIntervalMs} | {probabilityPerMinute} | null}
- * Bad input is a 400 `{ error: "BadRequest", message }` naming the offending field.
+ * Bad input is a 400 `{ error: "BadRequest", message }` naming the offending field (errors.ts).
  */
 const SinceQuerySchema = z
   .object({ since: z.string().regex(/^\d+$/, "since must be epoch milliseconds").transform(Number).optional() })
@@ -48,27 +49,4 @@ export function registerSpotAdminRoutes(app: FastifyInstance, spot: SpotInterrup
       throw err;
     }
   });
-}
-
-/** The request body as a JSON object; an empty body is `{}` when allowed. Returns an Error to report. */
-export function jsonBody(raw: unknown, emptyIsObject: boolean): Record<string, unknown> | Error {
-  let body: unknown = raw;
-  if (typeof body === "string" || Buffer.isBuffer(body)) {
-    const text = body.toString();
-    if (text.trim() === "" && emptyIsObject) return {};
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return new Error("body must be a JSON object");
-    }
-  }
-  if ((body === undefined || body === null) && emptyIsObject) return {};
-  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    return new Error("body must be a JSON object");
-  }
-  return body as Record<string, unknown>;
-}
-
-export function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: "BadRequest", message });
 }

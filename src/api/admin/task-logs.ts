@@ -1,6 +1,7 @@
 import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { FastifyInstance } from "fastify";
 import type { ContainerLogs } from "../../runtime/container-logs.js";
+import { adminError } from "./errors.js";
 
 export interface TaskLogDeps {
   logs: Pick<ContainerLogs, "locate">;
@@ -15,7 +16,7 @@ export interface TaskLogDeps {
 export function registerTaskLogRoutes(app: FastifyInstance, deps: TaskLogDeps): void {
   app.get<{ Params: { id: string }; Querystring: { container?: string } }>("/_sim/tasks/:id/logs", async (req, reply) => {
     const found = deps.findTask(decodeURIComponent(req.params.id));
-    if (!found) return reply.code(404).send({ error: "TaskNotFound", message: `No task ${req.params.id} is known.` });
+    if (!found) return adminError(reply, 404, "NotFound", `No task ${req.params.id} is known.`);
     const { task, clusterName, definition } = found;
     const taskId = task.taskArn!.slice(task.taskArn!.lastIndexOf("/") + 1);
     const containers = (task.containers ?? [])

@@ -1,17 +1,32 @@
 import { z } from "zod";
-import { CapacityProviderStrategySchema, PaginationSchema, Str, StrList, TagsSchema } from "./common.js";
+import { Bool, CapacityProviderStrategySchema, PaginationSchema, Str, StrList, TagsSchema } from "./common.js";
 
 const ClusterSettingSchema = z.object({
   name: z.literal("containerInsights"),
   value: z.enum(["enabled", "disabled", "enhanced"]),
 });
 
-const ClusterConfigurationSchema = z
-  .object({
-    executeCommandConfiguration: z.object({}).passthrough().optional(),
-    managedStorageConfiguration: z.object({}).passthrough().optional(),
-  })
-  .passthrough();
+// Members outside the model are dropped, as AWS ignores them: nothing unmodelled reaches the store.
+const ClusterConfigurationSchema = z.object({
+  executeCommandConfiguration: z
+    .object({
+      kmsKeyId: Str.optional(),
+      logging: z.enum(["NONE", "DEFAULT", "OVERRIDE"]).optional(),
+      logConfiguration: z
+        .object({
+          cloudWatchLogGroupName: Str.optional(),
+          cloudWatchEncryptionEnabled: Bool.optional(),
+          s3BucketName: Str.optional(),
+          s3EncryptionEnabled: Bool.optional(),
+          s3KeyPrefix: Str.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  managedStorageConfiguration: z
+    .object({ kmsKeyId: Str.optional(), fargateEphemeralStorageKmsKeyId: Str.optional() })
+    .optional(),
+});
 
 const ServiceConnectDefaultsSchema = z.object({ namespace: Str });
 

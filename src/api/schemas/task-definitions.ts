@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Bool, Int, KeyValuePairSchema, PaginationSchema, PlacementConstraintSchema, Str, StrList, TagsSchema, EnvironmentFileSchema } from "./common.js";
+import { Bool, Count, Int, KeyValuePairSchema, Name, PaginationSchema, PlacementConstraintSchema, Str, StrList, TagsSchema, EnvironmentFileSchema } from "./common.js";
 
 const PortMappingSchema = z.object({
   containerPort: Int.min(0).max(65535).optional(),
@@ -38,11 +38,11 @@ const LinuxParametersSchema = z
 
 export const ContainerDefinitionSchema = z.object({
   name: Str.optional(),
-  image: Str.optional(),
+  image: Name.optional(),
   repositoryCredentials: z.object({ credentialsParameter: Str }).optional(),
-  cpu: Int.optional(),
-  memory: Int.optional(),
-  memoryReservation: Int.optional(),
+  cpu: Count.optional(),
+  memory: Count.optional(),
+  memoryReservation: Count.optional(),
   links: StrList.optional(),
   portMappings: z.array(PortMappingSchema).optional(),
   essential: Bool.optional(),
@@ -58,16 +58,16 @@ export const ContainerDefinitionSchema = z.object({
     .optional(),
   volumesFrom: z.array(z.object({ sourceContainer: Str.optional(), readOnly: Bool.optional() })).optional(),
   linuxParameters: LinuxParametersSchema.optional(),
-  secrets: z.array(z.object({ name: Str, valueFrom: Str })).optional(),
+  secrets: z.array(z.object({ name: Name, valueFrom: Str })).optional(),
   dependsOn: z
     .array(z.object({ containerName: Str, condition: z.enum(["START", "COMPLETE", "SUCCESS", "HEALTHY"]) }))
     .optional(),
-  startTimeout: Int.optional(),
-  stopTimeout: Int.optional(),
+  startTimeout: Count.optional(),
+  stopTimeout: Count.optional(),
   versionConsistency: z.enum(["enabled", "disabled"]).optional(),
-  hostname: Str.optional(),
-  user: Str.optional(),
-  workingDirectory: Str.optional(),
+  hostname: Name.optional(),
+  user: Name.optional(),
+  workingDirectory: Name.optional(),
   disableNetworking: Bool.optional(),
   privileged: Bool.optional(),
   readonlyRootFilesystem: Bool.optional(),
@@ -113,7 +113,7 @@ export const RegisterTaskDefinitionSchema = z.object({
   ipcMode: z.enum(["host", "task", "none"]).optional(),
   proxyConfiguration: z.object({ type: Str.optional(), containerName: Str, properties: z.array(KeyValuePairSchema).optional() }).optional(),
   inferenceAccelerators: z.array(z.object({ deviceName: Str, deviceType: Str })).optional(),
-  ephemeralStorage: z.object({ sizeInGiB: Int }).optional(),
+  ephemeralStorage: z.object({ sizeInGiB: Count }).optional(),
   runtimePlatform: z
     .object({
       cpuArchitecture: z.enum(["X86_64", "ARM64"]).optional(),

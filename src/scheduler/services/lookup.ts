@@ -27,7 +27,7 @@ export function createServiceLookup(deps: { store: Store; clusters: ClusterServi
   }
 
   function require(scope: Scope, clusterRef: string | undefined, serviceRef: string): ServiceRecord {
-    const cluster = deps.clusters.resolve(scope, clusterRef).cluster;
+    const cluster = deps.clusters.resolveExisting(scope, clusterRef).cluster;
     const record = find(scope, cluster.clusterName!, serviceRef);
     if (!record) throw new ServiceNotFoundException(Messages.serviceNotFound);
     return record;

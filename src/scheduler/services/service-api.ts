@@ -116,7 +116,7 @@ export function createServiceApi(deps: {
   function updateService(scope: Scope, input: UpdateServiceRequest): Service {
     const record = lookup.requireActive(scope, input.cluster, input.service!);
     const internal = internalOf(record);
-    const cluster = deps.clusters.resolve(scope, input.cluster).cluster;
+    const cluster = deps.clusters.resolveExisting(scope, input.cluster).cluster;
     const s = record.service;
     checkDesiredCount(scope, input.desiredCount);
     if (internal.controller !== "ECS") checkControllerUpdate(deps.taskDefinitions, scope, record, input);
@@ -184,7 +184,7 @@ export function createServiceApi(deps: {
   }
 
   function describeServices(scope: Scope, clusterRef: string | undefined, refs: string[], includeTags: boolean) {
-    const clusterName = deps.clusters.resolve(scope, clusterRef).cluster.clusterName!;
+    const clusterName = deps.clusters.resolveExisting(scope, clusterRef).cluster.clusterName!;
     if (refs.length === 0) throw new InvalidParameterException(Messages.servicesEmpty);
     if (refs.length > 10) throw new InvalidParameterException(Messages.tooManyServices);
     const { found: services, failures } = describeEach(
@@ -197,7 +197,7 @@ export function createServiceApi(deps: {
   }
 
   function listServices(scope: Scope, input: ListServicesInput) {
-    const cluster = deps.clusters.resolve(scope, input.cluster).cluster;
+    const cluster = deps.clusters.resolveExisting(scope, input.cluster).cluster;
     // Creation order: the cluster index keeps services in the order they were created.
     const { page: records, nextToken } = paginateIndex(
       lookup.region(scope).services,
