@@ -298,3 +298,21 @@ describe("validation of strategies and constraints", () => {
     expect(chosen([instance("a")], { strategies: [{ type: "binpack", field: "MEMORY" }, { type: "spread", field: "InstanceId" }] })).toEqual(["a"]);
   });
 });
+
+describe("reserved host ports", () => {
+  it("at most 100 reserved host ports per instance; dynamic ports do not count", () => {
+    // The agent's 5 reserved ports plus 95 fixed ones make 100.
+    const busy = { ...instance("a"), remaining: { ...instance("a").remaining, ports: [22, 2375, 2376, 51678, 51679, ...Array.from({ length: 95 }, (_, i) => 10000 + i)] } };
+    const fixed = task({ hostPorts: [{ port: 8080, protocol: "tcp" }] });
+    expect(place([busy], { requirements: fixed }).failures.map((f) => f.reason)).toEqual(["RESOURCE:PORTS"]);
+    expect(place([busy], { requirements: task({ dynamicPorts: ["tcp"] }) }).unplaced).toBe(0);
+    // Ports the instance's bridge tasks took from the dynamic range leave room for fixed ones.
+    const someDynamic = { ...busy, remaining: { ...busy.remaining, dynamicPorts: [10000, 10001] } };
+    expect(place([someDynamic], { requirements: fixed }).unplaced).toBe(0);
+    const filled = place([instance("b")], { count: 120, requirements: task({ cpu: 1, memory: 1, dynamicPorts: ["tcp"] }) });
+    expect(filled.unplaced).toBe(0);
+    expect(place(filled.instances, { requirements: fixed }).unplaced).toBe(0);
+    const room = { ...busy, remaining: { ...busy.remaining, ports: busy.remaining.ports.slice(0, 99) } };
+    expect(place([room], { requirements: fixed }).unplaced).toBe(0);
+  });
+});

@@ -56,3 +56,12 @@ describe("schedulable count: how many tasks of a size fit per instance", () => {
     expect(after.total).toBe(8);
   });
 });
+
+describe("schedulable count with dynamic ports", () => {
+  it("counts the free ports of the dynamic range", () => {
+    const narrow = { ...instance("a"), dynamicPortRange: { first: 50000, last: 50009 } };
+    expect(schedulableCount(narrow, task({ cpu: 1, memory: 1, dynamicPorts: ["tcp", "tcp", "tcp"] }))).toBe(3);
+    const used = { ...narrow, remaining: { ...narrow.remaining, ports: [...narrow.remaining.ports, 50000, 50001] } };
+    expect(schedulableCount(used, task({ cpu: 1, memory: 1, dynamicPorts: ["tcp", "tcp", "tcp"] }))).toBe(2);
+  });
+});

@@ -43,6 +43,23 @@ export function freeDynamicPorts(instance: CandidateInstance, used: ReadonlySet<
   return out;
 }
 
+/** Free ports left in the dynamic range. */
+export function freeDynamicPortCount(instance: CandidateInstance, used: readonly number[]): number {
+  const range = instance.dynamicPortRange ?? DEFAULT_DYNAMIC_PORT_RANGE;
+  const inRange = new Set(used.filter((p) => p >= range.first && p <= range.last)).size;
+  return range.last - range.first + 1 - inRange;
+}
+
+/**
+ * ECS keeps at most 100 reserved host ports per instance ("Too many ports registered"); ports
+ * taken from the dynamic range do not count, which is why dynamic mapping is the remedy.
+ */
+export const MAX_RESERVED_PORTS_PER_INSTANCE = 100;
+
+function reservedPortCount(used: ReadonlySet<number>, dynamic: readonly number[] = []): number {
+  return used.size - dynamic.filter((p) => used.has(p)).length;
+}
+
 function portsFit(instance: CandidateInstance, req: TaskRequirements, protocol: "tcp" | "udp"): boolean {
   const used = new Set(protocol === "tcp" ? instance.remaining.ports : instance.remaining.portsUdp);
   for (const p of req.hostPorts) {
@@ -50,6 +67,8 @@ function portsFit(instance: CandidateInstance, req: TaskRequirements, protocol: 
     if (used.has(p.port)) return false;
     used.add(p.port);
   }
+  const dynamicInUse = protocol === "tcp" ? instance.remaining.dynamicPorts : instance.remaining.dynamicPortsUdp;
+  if (reservedPortCount(used, dynamicInUse) > MAX_RESERVED_PORTS_PER_INSTANCE) return false;
   const dynamic = req.dynamicPorts.filter((p) => p === protocol).length;
   return dynamic === 0 || freeDynamicPorts(instance, used, dynamic).length === dynamic;
 }

@@ -19,6 +19,8 @@ function copyInstance(i: CandidateInstance): CandidateInstance {
       ...i.remaining,
       ports: [...i.remaining.ports],
       portsUdp: [...i.remaining.portsUdp],
+      dynamicPorts: [...(i.remaining.dynamicPorts ?? [])],
+      dynamicPortsUdp: [...(i.remaining.dynamicPortsUdp ?? [])],
       gpuIds: [...i.remaining.gpuIds],
     },
     tasks: [...i.tasks],
@@ -41,13 +43,18 @@ function assignPorts(instance: CandidateInstance, req: TaskRequirements): HostPo
 
 /** The instance after the task is placed on it: resources taken, the task counted in its group. */
 function consume(instance: CandidateInstance, req: TaskRequirements, ports: HostPortRequirement[], gpuIds: string[]): CandidateInstance {
+  const of = (list: HostPortRequirement[], protocol: "tcp" | "udp") => list.filter((p) => p.protocol === protocol).map((p) => p.port);
+  // assignPorts lists the fixed ports first, then the dynamic ones.
+  const dynamic = ports.slice(req.hostPorts.length);
   return {
     ...instance,
     remaining: {
       cpu: instance.remaining.cpu - req.cpu,
       memory: instance.remaining.memory - req.memory,
-      ports: [...instance.remaining.ports, ...ports.filter((p) => p.protocol === "tcp").map((p) => p.port)],
-      portsUdp: [...instance.remaining.portsUdp, ...ports.filter((p) => p.protocol === "udp").map((p) => p.port)],
+      ports: [...instance.remaining.ports, ...of(ports, "tcp")],
+      portsUdp: [...instance.remaining.portsUdp, ...of(ports, "udp")],
+      dynamicPorts: [...(instance.remaining.dynamicPorts ?? []), ...of(dynamic, "tcp")],
+      dynamicPortsUdp: [...(instance.remaining.dynamicPortsUdp ?? []), ...of(dynamic, "udp")],
       enis: instance.remaining.enis - (req.awsvpc ? 1 : 0),
       gpuIds: instance.remaining.gpuIds.filter((id) => !gpuIds.includes(id)),
     },

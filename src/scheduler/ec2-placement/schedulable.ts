@@ -1,4 +1,4 @@
-import { checkFit, freeDynamicPorts, type CompiledConstraint } from "./fit.js";
+import { checkFit, freeDynamicPortCount, type CompiledConstraint } from "./fit.js";
 import { compileConstraints } from "./validate.js";
 import type { PlacementConstraint } from "@aws-sdk/client-ecs";
 import type { CandidateInstance, TaskRequirements } from "./types.js";
@@ -29,8 +29,7 @@ function countFor(instance: CandidateInstance, req: TaskRequirements, constraint
   for (const protocol of ["tcp", "udp"] as const) {
     const perTask = req.dynamicPorts.filter((p) => p === protocol).length;
     if (perTask === 0) continue;
-    const used = new Set(protocol === "tcp" ? instance.remaining.ports : instance.remaining.portsUdp);
-    const free = freeDynamicPorts(instance, used, Number.MAX_SAFE_INTEGER).length;
+    const free = freeDynamicPortCount(instance, protocol === "tcp" ? instance.remaining.ports : instance.remaining.portsUdp);
     limits.push(Math.floor(free / perTask));
   }
   return limits.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...limits);

@@ -26,6 +26,9 @@ export interface CandidateInstance {
     /** TCP host ports in use (the agent's reserved ports included). */
     ports: readonly number[];
     portsUdp: readonly number[];
+    /** Which of the ports in use were taken from the dynamic range for bridge tasks. */
+    dynamicPorts?: readonly number[];
+    dynamicPortsUdp?: readonly number[];
     /** Network interfaces still attachable for awsvpc tasks. */
     enis: number;
     /** GPU ids not assigned to a task. */
