@@ -1,5 +1,5 @@
-import { checkFit, freeDynamicPorts, type CompiledConstraint } from "./fit.js";
-import { rankInstances } from "./strategies.js";
+import { checkFit, freeDynamicPorts, type CompiledConstraint, type FitResult } from "./fit.js";
+import { StrategyRanker } from "./strategies.js";
 import { compileConstraints, compileStrategies } from "./validate.js";
 import type {
   CandidateInstance,
@@ -89,19 +89,28 @@ export function placeTasks(instances: readonly CandidateInstance[], request: Pla
   const constraints = compileConstraints(request.constraints);
   const req = request.requirements;
   let working = instances.map(copyInstance);
+  const ranker = new StrategyRanker(rules, working, req, request.random);
+  // An instance's fit depends on that instance alone, so only the one that took a task is checked again.
+  const fits = new Map<CandidateInstance, FitResult>();
+  const fitOf = (i: CandidateInstance): FitResult => {
+    let fit = fits.get(i);
+    if (!fit) fits.set(i, (fit = checkFit(i, req, constraints)));
+    return fit;
+  };
   const placements: Placement[] = [];
 
   for (let n = 0; n < request.count; n++) {
-    const eligible = working.filter((i) => checkFit(i, req, constraints).kind === "fits");
+    const eligible = working.filter((i) => fitOf(i).kind === "fits");
     if (eligible.length === 0) {
       const { failures, closest } = failuresFor(working, req, constraints);
       return { placements, failures, closest, unplaced: request.count - n, instances: working };
     }
-    const chosen = rankInstances(eligible, working, rules, req, request.random)[0]!;
+    const chosen = ranker.best(eligible);
     const hostPorts = assignPorts(chosen, req);
     const gpuIds = chosen.remaining.gpuIds.slice(0, req.gpus);
     placements.push({ instanceArn: chosen.arn, ec2InstanceId: chosen.ec2InstanceId, hostPorts, gpuIds: [...gpuIds] });
     const updated = consume(chosen, req, hostPorts, [...gpuIds]);
+    ranker.placed(chosen);
     working = working.map((i) => (i === chosen ? updated : i));
   }
   return { placements, failures: [], unplaced: 0, instances: working };

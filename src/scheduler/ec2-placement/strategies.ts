@@ -8,55 +8,79 @@ import type { CandidateInstance, TaskRequirements } from "./types.js";
  */
 const MISSING = "\u0000missing";
 
-function spreadValue(instance: CandidateInstance, rule: Extract<StrategyRule, { type: "spread" }>): string {
+type SpreadRule = Extract<StrategyRule, { type: "spread" }>;
+
+function spreadValue(instance: CandidateInstance, rule: SpreadRule): string {
   if (rule.field.kind === "instance") return instance.arn;
   const value = instance.attributes[rule.field.name];
   return value === undefined ? MISSING : (value ?? "");
 }
 
-/** Tasks of the group per field value, over every instance of the snapshot (eligible or not). */
-function spreadCounts(
-  all: readonly CandidateInstance[],
-  rule: Extract<StrategyRule, { type: "spread" }>,
-  group: string | undefined,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const instance of all) {
-    const value = spreadValue(instance, rule);
-    const inGroup = instance.tasks.filter((t) => t.group === group).length;
-    counts.set(value, (counts.get(value) ?? 0) + inGroup);
-  }
-  return counts;
-}
+/**
+ * Ranks instances for the tasks of one placement call. Spread counts (tasks of the group per
+ * field value, over every instance of the snapshot, eligible or not) are tallied once and then
+ * kept up to date as tasks are placed, so each pick costs one pass over the eligible instances.
+ */
+export class StrategyRanker {
+  private readonly tallies: Map<string, number>[];
 
-/** Scores per eligible instance, one column per rule. */
-export function rankInstances(
-  eligible: readonly CandidateInstance[],
-  all: readonly CandidateInstance[],
-  rules: readonly StrategyRule[],
-  req: TaskRequirements,
-  random: () => number,
-): CandidateInstance[] {
-  const columns = rules.map((rule): number[] => {
+  constructor(
+    private readonly rules: readonly StrategyRule[],
+    all: readonly CandidateInstance[],
+    private readonly req: TaskRequirements,
+    private readonly random: () => number,
+  ) {
+    this.tallies = rules.map((rule) => {
+      const counts = new Map<string, number>();
+      if (rule.type !== "spread") return counts;
+      for (const instance of all) {
+        const inGroup = instance.tasks.filter((t) => t.group === req.group).length;
+        const value = spreadValue(instance, rule);
+        counts.set(value, (counts.get(value) ?? 0) + inGroup);
+      }
+      return counts;
+    });
+  }
+
+  private score(instance: CandidateInstance, index: number): number {
+    const rule = this.rules[index]!;
     switch (rule.type) {
       case "binpack":
         // Least left over after this task: fill the fullest instance first.
-        return eligible.map((i) => (rule.field === "cpu" ? i.remaining.cpu - req.cpu : i.remaining.memory - req.memory));
-      case "spread": {
-        const counts = spreadCounts(all, rule, req.group);
-        return eligible.map((i) => counts.get(spreadValue(i, rule)) ?? 0);
-      }
+        return rule.field === "cpu" ? instance.remaining.cpu - this.req.cpu : instance.remaining.memory - this.req.memory;
+      case "spread":
+        return this.tallies[index]!.get(spreadValue(instance, rule)) ?? 0;
       case "random":
-        return eligible.map(() => random());
+        return this.random();
     }
-  });
-  const order = eligible.map((_, index) => index);
-  order.sort((a, b) => {
-    for (const column of columns) {
-      const d = column[a]! - column[b]!;
-      if (d !== 0) return d;
+  }
+
+  /** The best of the eligible instances (given in snapshot order). */
+  best(eligible: readonly CandidateInstance[]): CandidateInstance {
+    const width = this.rules.length;
+    if (width === 0) return eligible[0]!;
+    // Every rule scores every instance, in snapshot order, so random draws do not depend on ties.
+    const scores = new Float64Array(eligible.length * width);
+    for (let i = 0; i < eligible.length; i++) {
+      for (let r = 0; r < width; r++) scores[i * width + r] = this.score(eligible[i]!, r);
     }
-    return a - b;
-  });
-  return order.map((index) => eligible[index]!);
+    let best = 0;
+    for (let i = 1; i < eligible.length; i++) {
+      for (let r = 0; r < width; r++) {
+        const d = scores[i * width + r]! - scores[best * width + r]!;
+        if (d < 0) best = i;
+        if (d !== 0) break;
+      }
+    }
+    return eligible[best]!;
+  }
+
+  /** Counts a task of the group placed on the instance. */
+  placed(instance: CandidateInstance): void {
+    this.rules.forEach((rule, index) => {
+      if (rule.type !== "spread") return;
+      const value = spreadValue(instance, rule);
+      this.tallies[index]!.set(value, (this.tallies[index]!.get(value) ?? 0) + 1);
+    });
+  }
 }
