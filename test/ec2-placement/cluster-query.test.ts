@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidParameterException } from "../../src/errors/aws-errors.js";
-import { compileClusterQuery, type QueryTarget } from "../../src/scheduler/ec2-placement/index.js";
+import { compileClusterQuery, filterByQuery, type QueryTarget } from "../../src/scheduler/ec2-placement/index.js";
+import { instance } from "./fixtures.js";
 
 function target(over: Partial<QueryTarget> & { attrs?: Record<string, string | null> } = {}): QueryTarget {
   const { attrs, ...rest } = over;
@@ -215,4 +216,17 @@ describe("cluster query language: malformed expressions are InvalidParameterExce
       expect((error as Error).message).toBe(`Invalid cluster query expression '${expression}': ${detail}.`);
     });
   }
+});
+
+describe("filtering instances (ListContainerInstances filter)", () => {
+  it("keeps the instances the query selects, in order", () => {
+    const instances = [
+      instance("a", { type: "t3.small", az: "us-east-1a" }),
+      instance("b", { type: "m5.large", az: "us-east-1a" }),
+      instance("c", { type: "t3.medium", az: "us-east-1b" }),
+    ];
+    const q = compileClusterQuery("attribute:ecs.instance-type =~ t3.* and attribute:ecs.availability-zone == us-east-1a");
+    expect(filterByQuery(instances, q).map((i) => i.ec2InstanceId)).toEqual(["i-a"]);
+    expect(filterByQuery(instances, compileClusterQuery("ec2InstanceId in [i-b, i-c]")).map((i) => i.ec2InstanceId)).toEqual(["i-b", "i-c"]);
+  });
 });

@@ -316,3 +316,16 @@ describe("reserved host ports", () => {
     expect(place([room], { requirements: fixed }).unplaced).toBe(0);
   });
 });
+
+describe("subnet zones and query filters", () => {
+  it("an awsvpc task only goes to instances in its subnets' zones (LOCATION otherwise)", () => {
+    const instances = [instance("a", { az: "us-east-1a" }), instance("b", { az: "us-east-1b" })];
+    const req = task({ awsvpc: true, availabilityZones: ["us-east-1b"] });
+    const result = place(instances, { count: 3, requirements: req });
+    expect(result.placements.map((p) => idOf(p.instanceArn))).toEqual(["b", "b"]);
+    expect(result.failures.map((f) => [idOf(f.arn), f.reason])).toEqual([
+      ["a", "LOCATION"],
+      ["b", "RESOURCE:ENI"],
+    ]);
+  });
+});

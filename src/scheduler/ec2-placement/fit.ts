@@ -4,8 +4,8 @@ import type { ClusterQuery, QueryTarget } from "./cluster-query.js";
 import type { CandidateInstance, TaskRequirements } from "./types.js";
 
 /**
- * One instance against one task: the checks run in the order ECS describes (agent and attributes,
- * then CPU, memory, ports, GPUs and interfaces, then constraints). The first failed check is the
+ * One instance against one task: the checks run in the order ECS describes (agent, subnet zone and
+ * attributes, then CPU, memory, ports, GPUs and interfaces, then constraints). The first failed check is the
  * instance's failure reason; how far it got makes it the "closest matching" instance.
  */
 export interface CompiledConstraint {
@@ -77,6 +77,10 @@ type Check = readonly [reason: string, passes: (i: CandidateInstance, r: TaskReq
 
 const RESOURCE_CHECKS: readonly Check[] = [
   [PlacementFailureReason.agent, (i) => i.agentConnected],
+  [
+    PlacementFailureReason.location,
+    (i, r) => r.availabilityZones === undefined || r.availabilityZones.includes(i.attributes["ecs.availability-zone"] ?? ""),
+  ],
   [PlacementFailureReason.attribute, (i, r) => r.requiredAttributes.every((a) => hasAttribute(i, a.name, a.value))],
   [PlacementFailureReason.cpu, (i, r) => i.remaining.cpu >= r.cpu],
   [PlacementFailureReason.memory, (i, r) => i.remaining.memory >= r.memory],
@@ -108,4 +112,9 @@ export function checkFit(
     }
   }
   return { kind: "fits" };
+}
+
+/** The instances a cluster query selects (ListContainerInstances `filter`), in their order. */
+export function filterByQuery(instances: readonly CandidateInstance[], matches: ClusterQuery): CandidateInstance[] {
+  return instances.filter((i) => matches(queryTarget(i)));
 }

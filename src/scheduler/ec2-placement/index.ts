@@ -1,5 +1,5 @@
 export { compileClusterQuery, type ClusterQuery, type QueryTarget } from "./cluster-query.js";
-export { checkFit, queryTarget } from "./fit.js";
+export { checkFit, filterByQuery, MAX_RESERVED_PORTS_PER_INSTANCE, queryTarget } from "./fit.js";
 export { hasNoContainerInstances, placeTasks } from "./place.js";
 export { taskRequirements } from "./requirements.js";
 export { schedulableCount, schedulableReport, type SchedulableReport } from "./schedulable.js";

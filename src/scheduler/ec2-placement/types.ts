@@ -57,6 +57,8 @@ export interface TaskRequirements {
   dynamicPorts: readonly ("tcp" | "udp")[];
   /** awsvpc tasks take one network interface each. */
   awsvpc: boolean;
+  /** awsvpc on EC2: the Availability Zones of the task's subnets; instances elsewhere are refused. */
+  availabilityZones?: readonly string[];
   /** Attributes the instance must have (the task definition's requiresAttributes). */
   requiredAttributes: readonly { name: string; value?: string | null }[];
   group?: string;
