@@ -2,6 +2,7 @@ export { compileClusterQuery, type ClusterQuery, type QueryTarget } from "./clus
 export { checkFit, filterByQuery, MAX_RESERVED_PORTS_PER_INSTANCE, queryTarget } from "./fit.js";
 export { hasNoContainerInstances, placeTasks } from "./place.js";
 export { taskRequirements } from "./requirements.js";
+export { chooseTasksToStop, type StoppableTask } from "./scale-in.js";
 export { schedulableCount, schedulableReport, type SchedulableReport } from "./schedulable.js";
 export {
   compileConstraints,
