@@ -3,11 +3,7 @@ import { DEFAULT_DYNAMIC_PORT_RANGE } from "../../domain/container-instances/reg
 import type { ClusterQuery, QueryTarget } from "./cluster-query.js";
 import type { CandidateInstance, TaskRequirements } from "./types.js";
 
-/**
- * One instance against one task: the checks run in the order ECS describes (agent, subnet zone and
- * attributes, then CPU, memory, ports, GPUs and interfaces, then constraints). The first failed check is the
- * instance's failure reason; how far it got makes it the "closest matching" instance.
- */
+/** A placement constraint ready to test: memberOf carries its compiled expression. */
 export interface CompiledConstraint {
   type: "memberOf" | "distinctInstance";
   matches?: ClusterQuery;
@@ -90,6 +86,12 @@ const RESOURCE_CHECKS: readonly Check[] = [
   [PlacementFailureReason.eni, (i, r) => !r.awsvpc || i.remaining.enis >= 1],
 ];
 
+/**
+ * One instance against one task: the checks run in the order ECS describes (agent, subnet zone
+ * and attributes, then CPU, memory, ports, GPUs and interfaces, then constraints). The first
+ * failed check is the instance's failure reason; how far it got makes it the "closest matching"
+ * instance.
+ */
 export function checkFit(
   instance: CandidateInstance,
   req: TaskRequirements,
