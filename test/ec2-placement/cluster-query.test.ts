@@ -230,3 +230,12 @@ describe("filtering instances (ListContainerInstances filter)", () => {
     expect(filterByQuery(instances, compileClusterQuery("ec2InstanceId in [i-b, i-c]")).map((i) => i.ec2InstanceId)).toEqual(["i-b", "i-c"]);
   });
 });
+
+describe("patterns inside parentheses and without spaces", () => {
+  it("a pattern ends at a space or at the parenthesis that closes its group", () => {
+    const t2 = target({ attrs: { "ecs.instance-type": "t2.micro", zone: "a" } });
+    expect(matches("not(attribute:ecs.instance-type =~ t2.*)", t2)).toBe(false);
+    expect(matches("(attribute:ecs.instance-type =~ (t2|t3)\\..* or attribute:zone == b)", t2)).toBe(true);
+    expect(matches("attribute:ecs.instance-type==t2.micro&&attribute:zone!=b", t2)).toBe(true);
+  });
+});

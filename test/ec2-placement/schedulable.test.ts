@@ -65,3 +65,18 @@ describe("schedulable count with dynamic ports", () => {
     expect(schedulableCount(used, task({ cpu: 1, memory: 1, dynamicPorts: ["tcp", "tcp", "tcp"] }))).toBe(2);
   });
 });
+
+describe("draining an instance, at the level of placement", () => {
+  it("the drained instance's share moves to the other zones and its capacity leaves the report", () => {
+    const cluster = [instance("a", { az: "us-east-1a" }), instance("b", { az: "us-east-1b" }), instance("c", { az: "us-east-1c" })];
+    const size = task({ cpu: 512, memory: 1024 });
+    const spread = [{ type: "spread" as const, field: "attribute:ecs.availability-zone" }];
+    const first = placeTasks(cluster, { requirements: size, count: 6, strategies: spread, random: noRandom });
+    expect(schedulableReport(first.instances, size).instances.map((r) => r.schedulable)).toEqual([2, 2, 2]);
+    // c drains: it takes nothing, and its two tasks are stopped and placed again.
+    const drained = first.instances.map((i) => (idOf(i.arn) === "c" ? { ...i, status: "DRAINING" as const, tasks: [] } : i));
+    const replaced = placeTasks(drained, { requirements: size, count: 2, strategies: spread, random: noRandom });
+    expect(replaced.placements.map((p) => idOf(p.instanceArn))).toEqual(["a", "b"]);
+    expect(schedulableReport(replaced.instances, size).instances.map((r) => r.schedulable)).toEqual([1, 1, 0]);
+  });
+});
