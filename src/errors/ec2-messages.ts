@@ -53,6 +53,10 @@ export const Ec2Messages = {
   svcUnableToPlaceNoInstances: (service: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} Reason: No Container Instances were found in your cluster. ${TROUBLESHOOTING}`,
 
+  /** The same when the service places through an Auto Scaling group capacity provider with no instance yet. */
+  svcUnableToPlaceNoInstancesInCapacityProvider: (service: string) =>
+    `(service ${service}) ${NO_INSTANCE_MET} Reason: No Container Instances were found in your capacity provider. ${TROUBLESHOOTING}`,
+
   /** `containerInstanceId` is the last part of the container instance ARN. */
   svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,

@@ -10,6 +10,9 @@ describe("EC2 service event texts", () => {
       `${HEAD} Reason: No Container Instances were found in your cluster. ${TAIL}`,
     );
     expect(Ec2Messages.noContainerInstances).toBe("No Container Instances were found in your cluster.");
+    expect(Ec2Messages.svcUnableToPlaceNoInstancesInCapacityProvider("web")).toBe(
+      `${HEAD} Reason: No Container Instances were found in your capacity provider. ${TAIL}`,
+    );
   });
 
   it("the closest matching instance, per reason", () => {
