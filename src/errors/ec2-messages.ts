@@ -1,0 +1,86 @@
+/**
+ * Client-visible strings of the EC2 launch type, kept apart until they join messages.ts. Copied
+ * from AWS responses seen in public records (docs/ec2-instances.md lists where); strings marked
+ * SIMULATOR are the simulator's own wording where no AWS text was found.
+ */
+
+/** RunTask/StartTask `failures[].reason` values for a container instance that cannot take a task. */
+export const PlacementFailureReason = {
+  cpu: "RESOURCE:CPU",
+  memory: "RESOURCE:MEMORY",
+  ports: "RESOURCE:PORTS",
+  portsUdp: "RESOURCE:PORTS_UDP",
+  gpu: "RESOURCE:GPU",
+  eni: "RESOURCE:ENI",
+  agent: "AGENT",
+  attribute: "ATTRIBUTE",
+  location: "LOCATION",
+  missing: "MISSING",
+  inactive: "INACTIVE",
+  memberOf: "MemberOf placement constraint unsatisfied.",
+  /** SIMULATOR: by analogy with the memberOf text. */
+  distinctInstance: "DistinctInstance placement constraint unsatisfied.",
+} as const;
+
+export type PlacementFailureReasonText = (typeof PlacementFailureReason)[keyof typeof PlacementFailureReason];
+
+const TROUBLESHOOTING = "For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
+const NO_INSTANCE_MET = "was unable to place a task because no container instance met all of its requirements.";
+
+/** How the service event names the closest instance's problem, per failure reason. */
+function closestProblem(reason: string): string {
+  switch (reason) {
+    case PlacementFailureReason.cpu:
+      return "has insufficient CPU units available.";
+    case PlacementFailureReason.memory:
+      return "has insufficient memory available.";
+    case PlacementFailureReason.ports:
+    case PlacementFailureReason.portsUdp:
+      return "is already using a port required by your task.";
+    case PlacementFailureReason.attribute:
+      return "is missing an attribute required by your task.";
+    case PlacementFailureReason.agent:
+      return "doesn't have the agent connected.";
+    default:
+      return `encountered error "${reason}".`;
+  }
+}
+
+export const Ec2Messages = {
+  /** RunTask/StartTask exception (InvalidParameterException) on a cluster without usable instances. */
+  noContainerInstances: "No Container Instances were found in your cluster.",
+
+  svcUnableToPlaceNoInstances: (service: string) =>
+    `(service ${service}) ${NO_INSTANCE_MET} Reason: No Container Instances were found in your cluster. ${TROUBLESHOOTING}`,
+
+  /** The same when the service places through an Auto Scaling group capacity provider with no instance yet. */
+  svcUnableToPlaceNoInstancesInCapacityProvider: (service: string) =>
+    `(service ${service}) ${NO_INSTANCE_MET} Reason: No Container Instances were found in your capacity provider. ${TROUBLESHOOTING}`,
+
+  /** `containerInstanceId` is the last part of the container instance ARN. */
+  svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
+    `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,
+
+  // Request validation (InvalidParameterException)
+  distinctInstanceExpression: "distinctInstance expression should not be specified.",
+  /** SIMULATOR */
+  memberOfWithoutExpression: "memberOf constraint requires an expression.",
+  /** SIMULATOR */
+  tooManyStrategies: "The number of placement strategies must be less than or equal to 5.",
+  /** SIMULATOR */
+  tooManyConstraints: "The number of placement constraints must be less than or equal to 10.",
+  /** SIMULATOR */
+  expressionTooLong: "The placement constraint expression must be 2000 characters or fewer.",
+  /** SIMULATOR */
+  unknownConstraintType: (type: string) => `Invalid placement constraint type: ${type}. Valid values: distinctInstance, memberOf.`,
+  /** SIMULATOR */
+  unknownStrategyType: (type: string) => `Invalid placement strategy type: ${type}. Valid values: random, spread, binpack.`,
+  /** SIMULATOR */
+  binpackField: (field: string) => `Invalid field for binpack placement strategy: ${field}. Valid values: cpu, memory.`,
+  /** SIMULATOR */
+  spreadFieldRequired: "A spread placement strategy requires a field: instanceId, host, or attribute:<name>.",
+  /** SIMULATOR */
+  spreadField: (field: string) => `Invalid field for spread placement strategy: ${field}. Valid values: instanceId, host, attribute:<name>.`,
+  /** SIMULATOR: AWS's wording for a malformed cluster query was not found. */
+  invalidExpression: (expression: string, detail: string) => `Invalid cluster query expression '${expression}': ${detail}.`,
+} as const;
