@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const endpoint = await sim.listen();
   if (parsed.scenario) {
     try {
-      await sim.loadScenario(parsed.scenario);
+      await sim.loadScenario(parsed.scenario, { settingsApplied: true });
     } catch (err) {
       process.stderr.write(`ecs-sim: ${(err as Error).message}\n`);
       await sim.close();

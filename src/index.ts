@@ -40,7 +40,7 @@ export async function startSimulator(options: StartOptions = {}, opts: Simulator
   const endpoint = await simulator.listen();
   if (scenario) {
     try {
-      await simulator.loadScenario(scenario);
+      await simulator.loadScenario(scenario, { settingsApplied: true });
     } catch (err) {
       await simulator.close();
       throw err;

@@ -235,8 +235,7 @@ export class Simulator {
       intervalMs: 60_000,
     });
     const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
-    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store });
-    this.autoscaler.start();
+    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() });
     if (config.record) {
       const { host: _host, port: _port, record: _record, ...recorded } = config;
       this.tape = new TapeRecorder(
@@ -447,10 +446,11 @@ export class Simulator {
    * loaded before. Start-time settings (seed, clock, timing...) cannot change in a running
    * simulator: a scenario whose `config` differs from the running one is refused.
    */
-  async loadScenario(scenario: Scenario): Promise<ScenarioView> {
+  async loadScenario(scenario: Scenario, opts: { settingsApplied?: boolean } = {}): Promise<ScenarioView> {
     const merged = parseConfig({ ...this.config, ...scenario.config }) as Record<string, unknown>;
     const running = this.config as Record<string, unknown>;
-    const differing = Object.keys(scenario.config).filter((k) => stableStringify(merged[k]) !== stableStringify(running[k]));
+    // At start the scenario's settings were merged under the caller's own, which may override them.
+    const differing = opts.settingsApplied ? [] : Object.keys(scenario.config).filter((k) => stableStringify(merged[k]) !== stableStringify(running[k]));
     if (differing.length > 0) {
       throw new ScenarioError(
         `scenario "${scenario.name}" sets ${differing.join(", ")}, which only apply at start: start the simulator with --scenario (or startSimulator({ scenario })) to use them`,
@@ -519,9 +519,7 @@ export class Simulator {
     this.events.reset();
     // Launches in flight when the reset began may have armed timers while it awaited the runtime.
     if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
-    // The scaling loop's timer went with the others: it starts again, as at startup.
     this.autoscaler.stop();
-    this.autoscaler.start();
     this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }

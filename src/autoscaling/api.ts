@@ -209,6 +209,7 @@ export function applicationAutoScaling(deps: Deps) {
         }
         if (!/^(at|rate|cron)\(/.test(schedule)) throw new ValidationException(M.badSchedule(schedule));
         state.scheduled.set(actionKey, action);
+        deps.scaler.kick();
         return {};
       },
     ],
@@ -287,6 +288,7 @@ export function applicationAutoScaling(deps: Deps) {
     if (!config.DisableScaleIn) alarms.push(make("Low", 15, config.TargetValue * 0.9, "LessThanThreshold"));
     const regionAlarms = store.region(scope.account, scope.region).alarms;
     for (const a of alarms) regionAlarms.set(a.AlarmName, a);
+    deps.scaler.kick();
     return alarms.map((a) => ({ AlarmName: a.AlarmName, AlarmARN: a.AlarmArn }));
   }
 

@@ -40,19 +40,29 @@ export class AutoScaler {
     },
   ) {}
 
-  start(): void {
+  /**
+   * Arms the loop if it is not running. Called whenever an alarm or a scheduled action appears;
+   * with nothing to evaluate the loop disarms itself, so an idle simulator holds no timer.
+   */
+  kick(): void {
+    if (this.timer) return;
     const { clock, intervalMs } = this.deps;
     // Evaluate on interval boundaries, as CloudWatch evaluates on minute boundaries.
     const delay = intervalMs - (clock.now() % intervalMs);
     this.timer = clock.setTimeout(() => {
+      this.timer = undefined;
       this.tick();
-      this.start();
+      if (this.hasWork()) this.kick();
     }, delay);
   }
 
   stop(): void {
     this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private hasWork(): boolean {
+    return this.deps.store.allRegions().some((r) => r.alarms.size > 0 || r.autoscaling.scheduled.size > 0);
   }
 
   /** One evaluation round over every account and Region. */

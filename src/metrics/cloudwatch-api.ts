@@ -126,7 +126,9 @@ type Op = [z.ZodTypeAny, (input: never, scope: Scope) => unknown];
  * The CloudWatch subset that scaling needs: publish and read metrics, and the alarms that invoke
  * step scaling policies. Answers are plain objects with Dates; each wire protocol encodes them.
  */
-export function cloudWatchOperations(deps: { clock: Clock; store: Store }): { handle(operation: string, input: unknown, scope: Scope): unknown } {
+export function cloudWatchOperations(deps: { clock: Clock; store: Store; onAlarmsChanged: () => void }): {
+  handle(operation: string, input: unknown, scope: Scope): unknown;
+} {
   const { clock, store } = deps;
   const region = (scope: Scope) => store.region(scope.account, scope.region);
 
@@ -195,6 +197,7 @@ export function cloudWatchOperations(deps: { clock: Clock; store: Store }): { ha
           AlarmConfigurationUpdatedTimestamp: now,
         } as MetricAlarm;
         alarms.set(input.AlarmName, alarm);
+        deps.onAlarmsChanged();
         return {};
       },
     ],

@@ -129,7 +129,8 @@ async function localTarget(header: TapeHeader): Promise<Target> {
     },
     send: async (entry) => {
       if (entry.type !== "scenario") return http.send(entry);
-      await sim.loadScenario(toScenario(entry.scenario, "tape"));
+      // The header holds the settings that were in force, the scenario's own included.
+      await sim.loadScenario(toScenario(entry.scenario, "tape"), { settingsApplied: true });
       return { status: 200, body: undefined };
     },
     close: () => sim.close(),

@@ -42,6 +42,7 @@ describe.skipIf(!available)("task isolation on the Docker runtime", () => {
       instanceId,
       simulatorEndpoint: sim.endpoint,
       logStore: store,
+      localLogStore: store,
       lookupTask: (arn) => ({ taskArn: arn, desiredStatus: "RUNNING", lastStatus: "RUNNING" }),
     });
   }, 60_000);

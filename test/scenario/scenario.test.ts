@@ -48,6 +48,12 @@ describe("scenario files", () => {
     expect(view.body.world.created).toEqual({ clusters: 1, taskDefinitions: 1, tasks: 1 });
   });
 
+  it("lets the caller's own settings override the scenario's", async () => {
+    sim = await startSimulator({ scenario: BASE, seed: 12 });
+    expect((await admin(sim, "GET", "/_sim/health")).body).toMatchObject({ clock: "virtual", seed: 12 });
+    expect((await admin(sim, "GET", "/_sim/scenario")).body.world.created.clusters).toBe(1);
+  });
+
   it("interrupts a fraction of spot tasks at the step's time, not before", async () => {
     sim = await startSimulator({ scenario: { ...BASE, timeline: [{ at: "30s", interruptSpot: { cluster: "prod", fraction: "50%" } }] } });
     await sim.advanceClock(29_000);

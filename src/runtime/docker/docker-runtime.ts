@@ -421,15 +421,26 @@ export class DockerRuntime implements TaskRuntime {
       if (ep?.IPAddress) task.privateIp = ep.IPAddress;
       if (ep?.MacAddress) task.macAddress = ep.MacAddress;
     }
-    const running = [...task.containers.values()].find((c) => c.status === "RUNNING" && c.dockerId);
-    if (!running) return;
-    const info = await this.docker.getContainer(running.dockerId!).inspect().catch(() => undefined);
-    const uri = info?.Config?.Env?.find((e) => e.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI="));
-    const id = uri ? /\/v2\/credentials\/([^/]+)$/.exec(uri)?.[1] : undefined;
-    if (!id) return;
-    this.byCredentialsId.delete(task.credentialsId);
-    task.credentialsId = id;
-    this.byCredentialsId.set(id, task);
+    // The secrets in an adopted container's environment are the ones it will present: take them
+    // back (each container's metadata token, the task's credentials id) instead of new ones.
+    for (const c of task.containers.values()) {
+      if (c.status !== "RUNNING" || !c.dockerId) continue;
+      const env = (await this.docker.getContainer(c.dockerId).inspect().catch(() => undefined))?.Config?.Env ?? [];
+      const metadata = env.find((e) => e.startsWith("ECS_CONTAINER_METADATA_URI_V4="));
+      const token = metadata ? /\/v4\/([^/]+)$/.exec(metadata)?.[1] : undefined;
+      if (token) {
+        this.byMetadataToken.delete(c.metadataToken);
+        c.metadataToken = token;
+        this.byMetadataToken.set(token, { task, container: c });
+      }
+      const credentials = env.find((e) => e.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI="));
+      const id = credentials ? /\/v2\/credentials\/([^/]+)$/.exec(credentials)?.[1] : undefined;
+      if (id && id !== task.credentialsId) {
+        this.byCredentialsId.delete(task.credentialsId);
+        task.credentialsId = id;
+        this.byCredentialsId.set(id, task);
+      }
+    }
   }
 
   private withState(labels: Record<string, string>): Record<string, string> {

@@ -166,7 +166,7 @@ export class SimulatedRuntime implements TaskRuntime {
     const adopted: string[] = [];
     for (const c of task.containers.values()) {
       c.log = logs.get(c.spec.name);
-      if (running.includes(c.spec.name) && (await this.launch(task, c, { waitForDependencies: false }))) adopted.push(c.spec.name);
+      if (running.includes(c.spec.name) && (await this.launch(task, c, { resume: true }))) adopted.push(c.spec.name);
     }
     return adopted;
   }
@@ -174,10 +174,15 @@ export class SimulatedRuntime implements TaskRuntime {
   /** Nothing of an earlier process survives in memory. */
   async releaseUnadopted(): Promise<void> {}
 
-  private async launch(task: SimTask, c: SimContainer, opts: { waitForDependencies: boolean } = { waitForDependencies: true }): Promise<StartedContainer | undefined> {
+  /**
+   * Starts one container once its dependencies allow. `resume`: a container the task record
+   * already shows RUNNING (after a restart): no dependency wait, no new runtime id drawn (the
+   * random streams must go on as in a run that never stopped), no start reported again.
+   */
+  private async launch(task: SimTask, c: SimContainer, opts: { resume?: boolean } = {}): Promise<StartedContainer | undefined> {
     const timeoutMs = c.spec.startTimeout !== undefined ? c.spec.startTimeout * 1000 : this.opts.dependencyTimeoutMs;
     try {
-      if (opts.waitForDependencies && c.spec.dependsOn.length > 0 && !task.stopping) {
+      if (!opts.resume && c.spec.dependsOn.length > 0 && !task.stopping) {
         task.abandoned ??= new Deferred<void>();
         const lookup = (name: string): DependencyTarget | undefined => {
           const dep = task.containers.get(name);
@@ -193,7 +198,7 @@ export class SimulatedRuntime implements TaskRuntime {
     c.state = "RUNNING";
     const started: StartedContainer = {
       name: c.spec.name,
-      runtimeId: `${task.spec.taskId}-${this.opts.random.hex(10)}`,
+      runtimeId: opts.resume ? "" : `${task.spec.taskId}-${this.opts.random.hex(10)}`,
       networkBindings: c.spec.portMappings.map((p) => ({
         bindIP: "0.0.0.0",
         containerPort: p.containerPort ?? 0,
@@ -212,7 +217,7 @@ export class SimulatedRuntime implements TaskRuntime {
     }
     c.everStarted = true;
     c.waiters?.started?.resolve();
-    this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: started });
+    if (!opts.resume) this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: started });
     return started;
   }
 
