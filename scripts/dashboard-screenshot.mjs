@@ -19,7 +19,7 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
   await page.goto(`${sim.endpoint}/`);
   // Through the timeline: the deployment, two waves of reclaims, and a poller that trips a bucket.
   for (let s = 0; s < 100; s += 5) {

@@ -1,5 +1,5 @@
 /**
- * The awsJson1_1 wire protocol of ECS (reference §1): target header, credential scope, and
+ * The awsJson1_1 wire protocol of ECS: target header, credential scope, and
  * response encoding with timestamps as epoch seconds.
  */
 export const ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";

@@ -1,5 +1,5 @@
 /**
- * Fargate task sizes (reference §5.1): the 74 valid task-level cpu/memory pairs, and the unit
+ * Fargate task sizes: the 74 valid task-level cpu/memory pairs, and the unit
  * conversion RegisterTaskDefinition applies ("1 vCPU" -> "1024", "2 GB" -> "2048").
  */
 const RANGES: { cpu: number; memory: number[] }[] = [

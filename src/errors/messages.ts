@@ -1,8 +1,8 @@
 /**
- * Every client-visible string in one place, copied exactly from
- * ../shared/reference/ecs-behavior.md (curly quotes and apostrophes included). Clients match
- * these byte for byte; edit only against the reference. Strings marked SIMULATOR are the
- * simulator's own choice where the reference says NOT FOUND.
+ * Every client-visible string in one place, copied exactly from what AWS sends (curly quotes and
+ * apostrophes included). Clients match these byte for byte; change one only against AWS's own
+ * text. Strings marked SIMULATOR are the simulator's own choice where AWS's wording is unknown
+ * (the README lists them under "The simulator's own choices").
  */
 export const Messages = {
   // Wire protocol
@@ -151,7 +151,7 @@ export const Messages = {
   vcpuLimit: "You\u2019ve reached the limit on the number of vCPUs you can run concurrently",
   cpuAboveLimit: "The requested CPU configuration is above your limit",
   memoryAboveLimit: "The requested MEMORY configuration is above your limit",
-  /** SIMULATOR: what a task gets when its Fargate launch bucket is empty (reference §13: NOT FOUND). */
+  /** SIMULATOR: what a task gets when its Fargate launch bucket is empty (AWS documents none). */
   fargateLaunchRateExceeded: "Fargate task launch rate exceeded. Please try again later.",
   capacityUnavailable:
     "Capacity is unavailable at this time. Please try again later or in a different availability zone.",
@@ -221,11 +221,11 @@ export const Messages = {
   serviceDeploymentNotInProgress: "The service deployment cannot be stopped because it is not in progress.",
   taskFailedContainerHealthChecks: "Task failed container health checks",
 
-  // Service deployments: rolloutStateReason and EventBridge `detail.reason` (reference §10.1)
+  // Service deployments: rolloutStateReason and EventBridge `detail.reason`
   deploymentInProgress: (id: string) => `ECS deployment ${id} in progress.`,
   deploymentCompleted: (id: string) => `ECS deployment ${id} completed.`,
   circuitBreakerTasksFailed: "ECS deployment circuit breaker: tasks failed to start.",
-  /** EventBridge SERVICE_DEPLOYMENT_FAILED `detail.reason` (singular "task", reference §10.1). */
+  /** EventBridge SERVICE_DEPLOYMENT_FAILED `detail.reason` (singular "task"). */
   circuitBreakerTaskFailedEvent: "ECS deployment circuit breaker: task failed to start.",
   circuitBreakerRollingBack: (id: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`,
   /** SIMULATOR */
@@ -233,7 +233,7 @@ export const Messages = {
   /** SIMULATOR */
   deploymentSuperseded: (id: string) => `ECS deployment ${id} was superseded by a newer deployment.`,
 
-  // Service events (`services[].events[].message`, reference §10.2, §6.3, §3.2)
+  // Service events (`services[].events[].message`)
   svcStartedTasks: (service: string, taskIds: string[]) =>
     `(service ${service}) has started ${taskIds.length} tasks: ${taskIds.map((id) => `(task ${id})`).join(" ")}.`,
   svcStoppedTasks: (service: string, taskIds: string[]) =>

@@ -16,7 +16,7 @@ export interface ApiBucketDefinition extends BucketSpec {
 }
 
 /**
- * ECS control-plane buckets, reference §3.1 (DOC-THROTTLE). Every action that the AWS page lists is
+ * ECS control-plane buckets, as AWS's throttling page lists them. Every action that the AWS page lists is
  * here with its exact burst and sustained rate. `UpdateContainerInstancesStates` is the page's
  * spelling; the real operation is UpdateContainerInstancesState, so both names are listed.
  */
@@ -164,7 +164,7 @@ export const ECS_API_BUCKETS: readonly ApiBucketDefinition[] = [
   },
   /*
    * SIMULATOR defaults. AWS publishes no bucket for the task-set, service-deployment control,
-   * Express gateway, daemon and poll-endpoint operations (reference §3.1: NOT FOUND). They get the
+   * Express gateway, daemon and poll-endpoint operations (AWS documents none). They get the
    * rates of the nearest documented category, Service modify (50/5) and Service read (100/20),
    * shared per category like AWS's own buckets. Any operation name not in this table at all falls
    * into the same two buckets: Describe*, List* and Get* read, everything else modifies.
@@ -214,7 +214,7 @@ export const ECS_API_BUCKETS: readonly ApiBucketDefinition[] = [
 ];
 
 /**
- * Fargate's own buckets, reference §3.2 (DOC-FG-THROTTLE). RunTask takes a token from its ECS
+ * Fargate's own buckets, as AWS's Fargate throttling page lists them. RunTask takes a token from its ECS
  * category AND from fargate-run-task; every task launched takes one token from the launch bucket
  * of its class.
  */

@@ -37,7 +37,7 @@ export interface LimitsEngineDeps {
   wall?: Clock;
 }
 
-/** Service Quotas names (reference §6.1), used as the `limit` of vCPU decisions. */
+/** Service Quotas names, used as the `limit` of vCPU decisions. */
 export const VCPU_QUOTA_NAME: Record<VcpuClass, string> = {
   "on-demand": "Fargate On-Demand vCPU resource count",
   spot: "Fargate Spot vCPU resource count",

@@ -23,12 +23,12 @@ export interface QuotaValues {
   maxTaskMemoryMiB: number | null;
   /**
    * How long a family stays locked after an accepted RegisterTaskDefinition. AWS documents no
-   * window (reference §4.1/§13: NOT FOUND); 1000 ms is the simulator's tunable, matching the
+   * window (AWS documents none); 1000 ms is the simulator's tunable, matching the
    * 1 s pause client authors found sufficient (Jenkins ECS plugin). 0 disables the check.
    */
   registrationWindowMs: number;
   /**
-   * What a task sees when its Fargate launch bucket is empty (reference §13: NOT FOUND).
+   * What a task sees when its Fargate launch bucket is empty (AWS documents none).
    * "failure": reserveLaunch returns { ok: false } and RunTask lists it in failures[] (default:
    * fits the per-task failure model and never throws mid-call). "throttle": reserveLaunch throws
    * ThrottlingException "Rate exceeded", the only client-visible form ever observed on Fargate.
@@ -40,12 +40,12 @@ export interface QuotaValues {
 export const PROFILE_NAMES = ["aws-default", "established", "unlimited"] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** AWS's documented defaults (reference §3, §6.1, §6.4). */
+/** AWS's documented defaults. */
 export const AWS_DEFAULT_VCPU = 6;
-/** What long-lived accounts commonly show (reference §6.1, observed). */
+/** What long-lived accounts commonly show (observed). */
 export const ESTABLISHED_VCPU = 4000;
 /**
- * Per-family RegisterTaskDefinition contention window. AWS documents none (reference §4.1, §13).
+ * Per-family RegisterTaskDefinition contention window. AWS documents none.
  * 80 ms is about the time a registration is in flight: two runs starting together collide
  * (PrefectHQ/prefect#10102 reports ~15 % with two concurrent runs), while Prefect's retries 1-3 s
  * later succeed, as in scenario S1. A 1 s window would make a 20-run burst fail all retries.

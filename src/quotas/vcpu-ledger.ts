@@ -5,7 +5,7 @@ import type { VcpuClass } from "./types.js";
  *
  * A task is charged from the moment reserveLaunch admits it (PROVISIONING) until the scheduler
  * calls release at STOPPED. AWS describes the quota as vCPUs "running concurrently" and does not
- * say whether PROVISIONING/PENDING count (reference §6.1, NOT FOUND); charging at launch is the
+ * say whether PROVISIONING/PENDING count (AWS documents none); charging at launch is the
  * only choice that stops a burst of RunTask calls from overshooting the quota before any task
  * reaches RUNNING, and it matches the observed need for headroom during rolling deployments.
  */

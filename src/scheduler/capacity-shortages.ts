@@ -9,7 +9,7 @@ import { Messages } from "../errors/messages.js";
 import type { CapacityGate } from "./capacity.js";
 
 /**
- * Fargate capacity shortages (reference §7.2), the one mechanism for them: off by default, set in
+ * Fargate capacity shortages, the one mechanism for them: off by default, set in
  * the `capacity` config section or at run time with PUT /_sim/capacity.
  *
  *   capacity: {

@@ -8,7 +8,7 @@ export type LaunchTarget =
   | { kind: "strategy"; strategy: CapacityProviderStrategyItem[] };
 
 /**
- * Resolution order of reference §9: an explicit strategy XOR a launch type; neither means the
+ * Resolution order as ECS documents it: an explicit strategy XOR a launch type; neither means the
  * cluster's default strategy, and without one, the FARGATE launch type (the simulator's choice:
  * AWS would fall back to EC2, which has no meaning without container instances).
  */

@@ -38,7 +38,7 @@ interface Driver {
 }
 
 /**
- * Moves a task through the Fargate lifecycle (reference §8.1):
+ * Moves a task through the Fargate lifecycle:
  *   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
  * Each stage waits its timing-profile delay on the simulator's clock; the runtime is asked to pull,
  * start and signal containers, and reports exits back. A stop request at any point diverts the
@@ -459,7 +459,7 @@ export class TaskLifecycle {
   }
 }
 
-/** HEALTHY only when every essential container with a health check is HEALTHY (reference §8.4). */
+/** HEALTHY only when every essential container with a health check is HEALTHY. */
 function aggregateHealth(task: Task, spec: RuntimeTaskSpec): "HEALTHY" | "UNHEALTHY" | "UNKNOWN" {
   const checked = spec.containers.filter((c) => c.essential && c.healthCheck);
   if (checked.length === 0) return "UNKNOWN";

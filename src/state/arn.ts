@@ -1,4 +1,4 @@
-/** ARN formats of reference §12 (long format, mandatory since 2021). */
+/** ARN formats (the long format, mandatory since 2021). */
 export interface ArnScope {
   account: string;
   region: string;

@@ -19,7 +19,7 @@ import {
   UpdateTaskSetSchema,
 } from "../schemas/services.js";
 
-/** Services, service deployments and revisions, and task sets (reference §10). */
+/** Services, service deployments and revisions, and task sets. */
 export function serviceOperations(services: ServiceScheduler): OperationTable {
   return {
     CreateService: operation(CreateServiceSchema, (input, req) => ({

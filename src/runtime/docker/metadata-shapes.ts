@@ -1,5 +1,5 @@
 /**
- * Task metadata v4 response shapes (reference §11), filled from what the runtime saw in Docker
+ * Task metadata v4 response shapes, filled from what the runtime saw in Docker
  * and the task's live status from the scheduler. Pure functions of their inputs.
  */
 import { createHash } from "node:crypto";
@@ -93,7 +93,7 @@ export function taskMetadata(
     Revision: String(s.revision),
     DesiredStatus: live?.desiredStatus ?? (task.stopping ? "STOPPED" : "RUNNING"),
     KnownStatus: live?.lastStatus ?? "RUNNING",
-    // Task-level CPU is in vCPU (a float), container-level in units (reference §11).
+    // Task-level CPU is in vCPU (a float), container-level in units.
     Limits: { CPU: s.cpu !== undefined ? s.cpu / 1024 : undefined, Memory: s.memory },
     PullStartedAt: iso(task.pullStartedAt),
     PullStoppedAt: iso(task.pullStoppedAt),

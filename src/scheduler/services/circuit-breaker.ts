@@ -16,7 +16,7 @@ const EXTERNAL_STOPS = new Set(["UserInitiated", "SpotInterruption", "Terminatio
 export type CircuitBreaker = ReturnType<typeof createCircuitBreaker>;
 
 /**
- * How task failures count: toward the deployment circuit breaker (reference §10.1) and toward the
+ * How task failures count: toward the deployment circuit breaker and toward the
  * start back-off of a service that cannot keep its tasks up. A task that became healthy once is
  * no failure, whatever happens to it later.
  */

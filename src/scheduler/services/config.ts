@@ -13,7 +13,7 @@ export const ServicesConfigSchema = z
     reconcileIntervalMs: Ms.min(10).optional(),
     /**
      * How long a RUNNING task without container health checks must stay up before it counts as
-     * healthy for a deployment. AWS documents 40 s (reference §10.1); the default is 40 s under the
+     * healthy for a deployment. AWS documents 40 s; the default is 40 s under the
      * realistic timing profile and 1 s under the fast one.
      */
     healthyAfterMs: Ms.optional(),

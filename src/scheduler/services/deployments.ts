@@ -148,7 +148,7 @@ export function createDeployments(deps: { clock: Clock; random: SeededRandom; lo
   return { start, newRevision, rollBack };
 }
 
-/** Circuit breaker threshold (reference §10.1): 0.5 x desiredCount, clamped to [3, 200]. */
+/** Circuit breaker threshold: 0.5 x desiredCount, clamped to [3, 200]. */
 export function breakerThreshold(desired: number): number {
   return Math.min(200, Math.max(3, Math.ceil(desired * 0.5)));
 }

@@ -5,7 +5,7 @@ import { internalOf } from "./internal.js";
 
 export type HealthJudge = ReturnType<typeof createHealthJudge>;
 
-/** When a service's task counts as healthy for its deployment (reference §10.1). */
+/** When a service's task counts as healthy for its deployment. */
 export function createHealthJudge(deps: { taskDefinitions: TaskDefinitionRegistry; healthyAfterMs: number }) {
   // A definition's health checks never change once registered: look each up once.
   const withHealthChecks = new Map<string, boolean>();

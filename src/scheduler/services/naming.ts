@@ -9,17 +9,17 @@ function pickChars(random: SeededRandom, alphabet: string, n: number): string {
   return out;
 }
 
-/** `ecs-svc/<19 digits>`: the id of a deployment or a task set (reference §8.4, §12). */
+/** `ecs-svc/<19 digits>`: the id of a deployment or a task set. */
 export function deploymentId(random: SeededRandom): string {
   return `ecs-svc/${random.digits(19)}`;
 }
 
-/** The random part of a service deployment ARN, e.g. `NCWGC2ZR-taawPAYrIaU5` (reference §12). */
+/** The random part of a service deployment ARN, e.g. `NCWGC2ZR-taawPAYrIaU5`. */
 export function serviceDeploymentId(random: SeededRandom): string {
   return `${pickChars(random, UPPER_ALNUM, 8)}-${pickChars(random, ALNUM, 12)}`;
 }
 
-/** The numeric id of a service revision ARN (reference §12). */
+/** The numeric id of a service revision ARN. */
 export function serviceRevisionId(random: SeededRandom): string {
   return random.digits(19);
 }

@@ -13,7 +13,7 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
   const { launcher, events } = deps;
 
   /**
-   * The rolling step (reference §10.1): start PRIMARY tasks within maximumPercent (rounded down),
+   * The rolling step: start PRIMARY tasks within maximumPercent (rounded down),
    * stop tasks of older deployments while the healthy count stays at or above
    * minimumHealthyPercent (rounded up), and scale the PRIMARY in or out.
    */

@@ -55,7 +55,7 @@ export interface ServiceSchedulerDeps {
 }
 
 /**
- * The service scheduler (reference §10): the service API and one reconcile loop per service that
+ * The service scheduler: the service API and one reconcile loop per service that
  * keeps the PRIMARY deployment at desiredCount through TaskScheduler.launch (placement, capacity,
  * quotas, runtime: the same path as RunTask), rolls deployments within minimumHealthyPercent and
  * maximumPercent, runs the deployment circuit breaker, logs the service events and publishes the

@@ -82,7 +82,7 @@ export interface SpotView {
 export class SpotSelectionError extends Error {}
 
 /**
- * Fargate Spot interruptions (reference §7.1), random and on demand. An interruption does what
+ * Fargate Spot interruptions, random and on demand. An interruption does what
  * AWS does: desiredStatus STOPPED with stopCode SpotInterruption and "Your Spot Task was
  * interrupted." at once (the task.changed publication is the EventBridge "ECS Task State Change"
  * warning), then the ordinary stop flow: SIGTERM, SIGKILL after the container's stopTimeout, and
