@@ -92,12 +92,16 @@ export class ClusterService {
     return this.resolve(scope, nameOrArn === undefined || nameOrArn === "" ? DEFAULT_CLUSTER : nameOrArn);
   }
 
-  /** Resolves a cluster name or ARN; an omitted cluster means `default`, created on first use as AWS does. */
+  /**
+   * Resolves a cluster name or ARN. An omitted cluster means `default`, which must exist as on
+   * AWS (ClusterNotFoundException otherwise) unless `createDefaultCluster` asks for it on first use.
+   */
   resolve(scope: Scope, nameOrArn: string | undefined): ClusterRecord {
     const state = this.state(scope);
     if (nameOrArn === undefined || nameOrArn === "") {
       const existing = state.clusters.get(DEFAULT_CLUSTER);
       if (existing && existing.cluster.status === "ACTIVE") return existing;
+      if (!this.ctx.config.createDefaultCluster) throw new ClusterNotFoundException(Messages.clusterNotFound);
       this.create(scope, { clusterName: DEFAULT_CLUSTER });
       return state.clusters.get(DEFAULT_CLUSTER)!;
     }

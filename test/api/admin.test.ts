@@ -55,6 +55,7 @@ describe("admin API", () => {
   it("serves a task's captured logs (empty in the simulated runtime) and 404 for an unknown task", async () => {
     const sim = await virtualSim();
     try {
+      await ok(sim, "CreateCluster", {});
       await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
       const run = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
       const id = run.tasks[0].taskArn.split("/").pop();

@@ -72,11 +72,31 @@ describe("clusters", () => {
     expect(res.body).toEqual({ __type: "ClusterNotFoundException", message: "Cluster not found." });
   });
 
-  it("creates the default cluster on first use when an operation omits cluster", async () => {
+  it("answers ClusterNotFoundException, creating nothing, when an operation omits cluster and `default` does not exist", async () => {
+    await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
+    const notFound = { __type: "ClusterNotFoundException", message: "Cluster not found." };
+    const calls: [string, Record<string, unknown>][] = [
+      ["RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC }],
+      ["CreateService", { serviceName: "s", taskDefinition: "web", desiredCount: 1, networkConfiguration: AWSVPC }],
+      ["ListTasks", {}],
+      ["ListServices", {}],
+      ["DescribeTasks", { tasks: ["0123456789abcdef0123456789abcdef"] }],
+      ["StopTask", { task: "0123456789abcdef0123456789abcdef" }],
+    ];
+    for (const [op, body] of calls) {
+      const res = await call(sim, op, body);
+      expect([op, res.status, res.body]).toEqual([op, 400, notFound]);
+    }
+    expect((await ok(sim, "ListClusters")).clusterArns).toEqual([]);
+    expect((await ok(sim, "DescribeClusters", {})).failures).toEqual([{ arn: ARN("default"), reason: "MISSING" }]);
+  });
+
+  it("uses `default` when an operation omits cluster and it exists (CreateCluster without a name makes it)", async () => {
+    expect((await ok(sim, "CreateCluster", {})).cluster.clusterArn).toBe(ARN("default"));
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     const run = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
     expect(run.tasks[0].clusterArn).toBe(ARN("default"));
-    expect((await ok(sim, "ListClusters")).clusterArns).toEqual([ARN("default")]);
+    expect((await ok(sim, "ListTasks", {})).taskArns).toEqual([run.tasks[0].taskArn]);
   });
 
   it("updates settings and configuration", async () => {
@@ -160,5 +180,17 @@ describe("tags and account settings", () => {
     const dflt = await ok(sim, "ListAccountSettings", { name: "containerInsights", effectiveSettings: true });
     expect(dflt.settings[0].value).toBe("enhanced");
     expect((await call(sim, "PutAccountSetting", { name: "nonsense", value: "x" })).body.__type).toBe("InvalidParameterException");
+  });
+});
+
+describe("createDefaultCluster: true", () => {
+  let lenient: RunningSimulator;
+  useVirtualSim((s) => (lenient = s), { createDefaultCluster: true });
+
+  it("creates `default` on first use when an operation omits cluster", async () => {
+    await ok(lenient, "RegisterTaskDefinition", FARGATE_DEF);
+    const run = await ok(lenient, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
+    expect(run.tasks[0].clusterArn).toBe(ARN("default"));
+    expect((await ok(lenient, "ListClusters")).clusterArns).toEqual([ARN("default")]);
   });
 });

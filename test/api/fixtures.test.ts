@@ -10,6 +10,7 @@ const fixtures = readdirSync(dir).filter((f) => f.endsWith(".json"));
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await virtualSim();
+  await ok(sim, "CreateCluster", {});
 });
 afterAll(async () => {
   await sim.close();

@@ -68,6 +68,7 @@ describe("API throttling through the wire", () => {
       }
     });
     const ecs = ecsClient(sim.endpoint);
+    await ok(sim, "CreateCluster", {});
     try {
       const results = await Promise.all(
         Array.from({ length: 20 }, () => ecs.send(new DescribeTasksCommand({ tasks: ["0123456789abcdef0123456789abcdef"] }))),
@@ -113,6 +114,7 @@ describe("chaos knobs through the wire", () => {
         chaos: { DescribeTasks: { throttleProbability: 1 }, ListTasks: { serverErrorProbability: 1 }, ListClusters: { throttleProbability: 0.5 } },
       },
     });
+    await ok(sim, "CreateCluster", {});
     const throttled = await call(sim, "DescribeTasks", { tasks: ["x"] });
     expect([throttled.status, throttled.body]).toEqual([400, { __type: "ThrottlingException", message: "Rate exceeded" }]);
     const failed = await call(sim, "ListTasks", {});
@@ -221,6 +223,7 @@ describe("Fargate vCPU quotas through the wire", () => {
 
   it("a stopped task returns its vCPU", async () => {
     sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    await ok(sim, "CreateCluster", {});
     await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "2048", memory: "4096" });
     const run = { taskDefinition: "web", networkConfiguration: AWSVPC };
     const three = await ok(sim, "RunTask", { ...run, count: 3 });
@@ -233,6 +236,7 @@ describe("Fargate vCPU quotas through the wire", () => {
 
   it("a task larger than the whole quota gets 'The requested CPU configuration is above your limit'", async () => {
     sim = await virtualSim({ quotas: { profile: "aws-default" } });
+    await ok(sim, "CreateCluster", {});
     await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, cpu: "8192", memory: "16384" });
     const res = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
     expect(res.failures).toEqual([{ reason: "The requested CPU configuration is above your limit" }]);

@@ -1,4 +1,5 @@
 import {
+  CreateClusterCommand,
   DescribeTasksCommand,
   PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
@@ -101,6 +102,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
       docker: { environmentFiles: { [ENV_FILE_ARN]: envFile } },
     });
     ecs = ecsClient(sim.endpoint);
+    await ecs.send(new CreateClusterCommand({}));
     logs = new CloudWatchLogsClient({ endpoint: sim.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
   }, 120_000);
 
@@ -300,6 +302,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     let arn = "";
     try {
       const k = ecsClient(keeping.endpoint);
+      await k.send(new CreateClusterCommand({}));
       const td = await k.send(
         new RegisterTaskDefinitionCommand({ family: "keep", networkMode: "bridge", containerDefinitions: [{ name: "app", image: TEST_IMAGE, memory: 64, command: ["true"] }] }),
       );

@@ -25,6 +25,7 @@ describe("events from a running simulator", () => {
     try {
       const subscribed: string[] = [];
       sim.simulator.events.subscribe({ detailTypes: ["ECS Task State Change"] }, (e: any) => subscribed.push(e.detail.lastStatus));
+      await ok(sim, "CreateCluster", {});
       await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
       const run = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
       await running;

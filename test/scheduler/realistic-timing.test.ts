@@ -5,6 +5,7 @@ describe("realistic timing (scenario S12)", () => {
   it("a 5 s poller sees RUNNING even for a container that exits at once, and the stop takes AWS-like time", async () => {
     const sim = await virtualSim({ timing: "realistic", seed: 3 });
     try {
+      await ok(sim, "CreateCluster", {});
       await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
       const run = await ok(sim, "RunTask", {
         taskDefinition: "web",

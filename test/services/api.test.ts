@@ -1,4 +1,5 @@
 import {
+  CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
@@ -23,6 +24,7 @@ suite("services through the SDK and its waiters (real clock, fast timing)", () =
   it("a 2-task service reaches steady state and waitUntilServicesStable succeeds; deleted, it goes INACTIVE", async () => {
     sim = await startSimulator({ runtime: "simulated", clock: "real", timing: "fast", seed: 11, quotas: { profile: "unlimited" } });
     const ecs = client(sim.endpoint);
+    await ecs.send(new CreateClusterCommand({}));
     const td = await ecs.send(new RegisterTaskDefinitionCommand(webDefinition("api") as any));
     await ecs.send(
       new CreateServiceCommand({
@@ -61,6 +63,7 @@ suite("the deploy action's flow (real clock)", () => {
       services: { healthyAfterMs: 200 },
     });
     const ecs = client(sim.endpoint);
+    await ecs.send(new CreateClusterCommand({}));
     const good = await ecs.send(new RegisterTaskDefinitionCommand(webDefinition("app") as any));
     await ecs.send(
       new CreateServiceCommand({

@@ -1,4 +1,4 @@
-import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesStable } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesStable } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import { createDockerClient } from "../../src/runtime/docker/index.js";
@@ -46,6 +46,7 @@ describe.skipIf(!available)("the local load balancer in front of Docker tasks", 
       services: { healthyAfterMs: 300 },
     });
     ecs = new ECSClient({ endpoint: sim.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    await ecs.send(new CreateClusterCommand({}));
   }, 60_000);
   afterAll(async () => sim?.close(), 60_000);
 
