@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseCli, USAGE } from "./cli-args.js";
-import { ConfigError } from "./config.js";
+import { ZodError } from "zod";
+import { ConfigError, formatZodIssues } from "./config.js";
 import { ScenarioError } from "./scenario/parse.js";
 import { formatReplay, replayTape, TapeError } from "./record/replay.js";
 import { parseArgs } from "node:util";
@@ -34,11 +35,10 @@ async function main(): Promise<void> {
   try {
     sim = await Simulator.create(parsed.config);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`ecs-sim: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    const config = configProblem(err);
+    if (config === undefined) throw err;
+    process.stderr.write(`ecs-sim: ${config}\n`);
+    process.exit(2);
   }
   // Signal handlers go in before the ready line: a supervisor that stops us as soon as it reads
   // the line must get a clean shutdown, not the default kill.
@@ -58,7 +58,16 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
-  const endpoint = await sim.listen();
+  let endpoint: string;
+  try {
+    endpoint = await sim.listen();
+  } catch (err) {
+    const problem = listenProblem(err, sim.config.host, sim.config.port);
+    await sim.close().catch(() => undefined);
+    if (problem === undefined) throw err;
+    process.stderr.write(`ecs-sim: ${problem}\n`);
+    process.exit(1);
+  }
   if (parsed.scenario) {
     try {
       await sim.loadScenario(parsed.scenario, { settingsApplied: true });
@@ -94,6 +103,28 @@ async function replay(argv: string[]): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+}
+
+/** A configuration mistake worth one line, or undefined for anything else (a bug: keep the stack). */
+function configProblem(err: unknown): string | undefined {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof ZodError) return `invalid configuration: ${formatZodIssues(err)}`;
+  return undefined;
+}
+
+/** Why the port could not be opened, in words a user can act on. */
+function listenProblem(err: unknown, host: string, port: number): string | undefined {
+  const where = `${host}:${port}`;
+  switch ((err as NodeJS.ErrnoException)?.code) {
+    case "EADDRINUSE":
+      return `cannot listen on ${where}: the port is already in use (stop what holds it, or pass --port <n>; 0 picks a free port)`;
+    case "EACCES":
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges; pass --port <n>)`;
+    case "EADDRNOTAVAIL":
+      return `cannot listen on ${where}: no such address on this machine (check --host)`;
+    default:
+      return undefined;
   }
 }
 

@@ -148,11 +148,12 @@ export function readConfigFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
-    return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config file ${path} is not a JSON object: ${(err as Error).message}`);
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError(`config file ${path} is not a JSON object`);
+  return parsed as Record<string, unknown>;
 }
