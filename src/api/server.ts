@@ -18,6 +18,8 @@ import { requireAdminToken } from "./admin-auth.js";
 import { SignatureVerifier, type IssuedCredentials } from "./signature.js";
 
 const KNOWN = new Set<string>(ECS_OPERATIONS);
+/** Operations that only read (ECS and CloudWatch Logs): the ones pollers call in loops. */
+const READ_OPERATION = /^(Describe|List|Get|Filter)/;
 
 /** A handler for a whole other JSON target prefix served on the same endpoint (e.g. CloudWatch Logs). */
 export interface ExtraTarget {
@@ -101,14 +103,18 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   const signatures = ctx.config.verifySignatures ? new SignatureVerifier(ctx.config.accessKeys, opts.issuedCredentials) : undefined;
   app.post("/", (req, reply) => dispatch(ctx, opts, req, reply, signatures));
 
-  // One readable line per API call: the operation, the caller's scope and the outcome.
+  // One readable line per API call: the operation, the caller's scope and the outcome. Reads are
+  // what pollers repeat many times a second, so they log at debug; changes log at info. Nothing
+  // is built for a line the level drops.
   app.addHook("onResponse", async (req, reply) => {
     if (req.method !== "POST" || req.url !== "/") return;
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.slice(target.indexOf(".") + 1) || "(no target)";
+    const level = READ_OPERATION.test(operation) ? "debug" : "info";
+    if (ctx.logger.enabled?.(level) === false) return;
     const error = reply.getHeader("x-amzn-ErrorType");
     const caller = callerFrom(req.headers.authorization, { account: ctx.config.accountId, region: ctx.config.region });
-    ctx.logger.info(`${operation} ${reply.statusCode}${error ? ` ${String(error)}` : ""}`, {
+    ctx.logger[level](`${operation} ${reply.statusCode}${error ? ` ${String(error)}` : ""}`, {
       account: caller.account,
       region: caller.region,
       requestId: req.id,

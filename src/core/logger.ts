@@ -1,7 +1,11 @@
+import { SonicBoom } from "sonic-boom";
+
 /**
  * Readable one-line logs by default, JSON lines on request. Kept in-house because the format is
  * part of the user experience (a tail of the simulator's output should read like a story of the
- * run) and it needs nothing beyond a level filter.
+ * run) and it needs nothing beyond a level filter. Lines go to stderr through sonic-boom (pino's
+ * destination): writes are asynchronous and coalesce under load, where a synchronous write per
+ * line cost a sizeable share of request CPU.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export type LogFormat = "text" | "json";
@@ -9,6 +13,8 @@ export type LogFormat = "text" | "json";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
+  /** Whether a line at this level would be written: lets hot paths skip building it (absent: assume yes). */
+  enabled?(level: Exclude<LogLevel, "silent">): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -24,7 +30,7 @@ export interface LoggerOptions {
 
 export function createLogger(opts: LoggerOptions): Logger {
   const threshold = ORDER[opts.level];
-  const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const write = opts.write ?? writeToStderr;
   const emit = (level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[level] < threshold) return;
     const time = new Date(opts.now()).toISOString();
@@ -41,6 +47,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     write(`${time} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? "  " + extra : ""}`);
   };
   return {
+    enabled: (level) => ORDER[level] >= threshold,
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
@@ -48,4 +55,16 @@ export function createLogger(opts: LoggerOptions): Logger {
   };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { enabled: () => false, debug() {}, info() {}, warn() {}, error() {} };
+
+/** One stderr destination per process, made on first use and flushed when the process exits. */
+let stderrDestination: SonicBoom | undefined;
+
+function writeToStderr(line: string): void {
+  if (!stderrDestination) {
+    const destination = new SonicBoom({ fd: 2, sync: false });
+    process.once("exit", () => destination.flushSync());
+    stderrDestination = destination;
+  }
+  stderrDestination.write(line + "\n");
+}
