@@ -1,4 +1,7 @@
-import { SonicBoom } from "sonic-boom";
+import sonicBoom from "sonic-boom";
+
+// A CommonJS module: Node's ESM loader exposes only module.exports, which carries the class.
+const { SonicBoom } = sonicBoom;
 
 /**
  * Readable one-line logs by default, JSON lines on request. Kept in-house because the format is
@@ -58,7 +61,7 @@ export function createLogger(opts: LoggerOptions): Logger {
 export const silentLogger: Logger = { enabled: () => false, debug() {}, info() {}, warn() {}, error() {} };
 
 /** One stderr destination per process, made on first use and flushed when the process exits. */
-let stderrDestination: SonicBoom | undefined;
+let stderrDestination: InstanceType<typeof SonicBoom> | undefined;
 
 function writeToStderr(line: string): void {
   if (!stderrDestination) {
