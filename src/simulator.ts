@@ -32,7 +32,7 @@ import { serviceOperations } from "./api/handlers/services.js";
 import { LocalLoadBalancers } from "./loadbalancer/index.js";
 import { Store } from "./state/store.js";
 import { parseArn } from "./state/arn.js";
-import { DockerRuntime, dockerAvailable, newInstanceId } from "./runtime/docker/index.js";
+import type { DockerRuntime } from "./runtime/docker/index.js";
 import { LogStore } from "./logs/store.js";
 import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
@@ -71,6 +71,10 @@ export interface SimulatorOptions {
 }
 
 type RuntimeKind = "docker" | "simulated";
+type DockerModule = typeof import("./runtime/docker/index.js");
+
+/** The Docker runtime and its client library load only when Docker may be used: a simulated start never pays for them. */
+const loadDocker = (): Promise<DockerModule> => import("./runtime/docker/index.js");
 
 /** What a restart on a state dir must know before the parts are built. */
 interface Restart {
@@ -127,7 +131,7 @@ export class Simulator {
   readonly localLogs: LogStore;
   private readonly containerLogs: ContainerLogs;
 
-  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind, restart?: Restart) {
+  private constructor(config: SimConfig, opts: SimulatorOptions, runtimeKind: RuntimeKind, restart?: Restart, docker?: DockerModule) {
     this.config = config;
     if (restart) this.restart = restart;
     this.seed = restart?.meta?.seed ?? config.seed ?? randomInt(0, 2 ** 32 - 1);
@@ -185,7 +189,7 @@ export class Simulator {
     const tags = new TagService(this.ctx);
     const clusters = new ClusterService(this.ctx, tags);
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
-    this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e));
+    this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e), docker);
     this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing], this.images);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
     const servicesConfig = parseServicesConfig(config.services, config.timing);
@@ -217,7 +221,7 @@ export class Simulator {
       services: this.services,
     };
 
-    const issuedCredentials: IssuedCredentials = (id) => (this.runtime instanceof DockerRuntime ? this.runtime.issuedCredentials(id) : undefined);
+    const issuedCredentials: IssuedCredentials = (id) => this.dockerRuntime?.issuedCredentials(id);
     this.operations = buildOperationTable(this.domain, [serviceOperations(this.services)]);
     const scalable: ScalableServices = {
       desiredCount: (scope, cluster, service) => {
@@ -339,17 +343,17 @@ export class Simulator {
       restart = { stateKey: createHash("sha256").update(dir).digest("hex").slice(0, 12), ...(start.meta ? { meta: start.meta } : {}) };
       // Virtual time goes on from where it stood; the seed is the one the state was made with.
       if (start.clock !== undefined) config = { ...config, clockStart: start.clock };
-      const sim = new Simulator(config, opts, kind.kind, restart);
+      const sim = new Simulator(config, opts, kind.kind, restart, kind.docker);
       collect = () => sim.persistedEntries();
       return sim.finishCreate(kind.warning, persistence, saved);
     }
-    return new Simulator(config, opts, kind.kind).finishCreate(kind.warning);
+    return new Simulator(config, opts, kind.kind, undefined, kind.docker).finishCreate(kind.warning);
   }
 
   private async finishCreate(warning: string | undefined, persistence?: StatePersistence, saved?: Map<string, unknown>): Promise<Simulator> {
     if (warning) this.ctx.logger.warn(warning);
     if (this.runtime.kind === "simulated") this.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
-    if (this.runtime instanceof DockerRuntime) await this.runtime.removeLeftovers();
+    await this.dockerRuntime?.removeLeftovers();
     if (persistence) await this.attachState(persistence, saved);
     return this;
   }
@@ -391,7 +395,7 @@ export class Simulator {
   }
 
   private persistedEntries(): Map<string, unknown> {
-    const port = this.runtime instanceof DockerRuntime ? this.runtime.listeningMetadataPort : undefined;
+    const port = this.dockerRuntime?.listeningMetadataPort;
     return persistedEntries({
       store: this.ctx.store,
       random: this.ctx.random,
@@ -581,14 +585,19 @@ export class Simulator {
     return undefined;
   }
 
-  private createRuntime(kind: RuntimeKind, listener: (e: RuntimeEvent) => void): TaskRuntime {
-    if (kind === "docker") {
-      return new DockerRuntime({
+  /** The Docker runtime when that is the one in use. */
+  private get dockerRuntime(): DockerRuntime | undefined {
+    return this.runtime.kind === "docker" ? (this.runtime as DockerRuntime) : undefined;
+  }
+
+  private createRuntime(kind: RuntimeKind, listener: (e: RuntimeEvent) => void, docker?: DockerModule): TaskRuntime {
+    if (kind === "docker" && docker) {
+      return new docker.DockerRuntime({
         clock: this.ctx.clock,
         logger: this.ctx.logger,
         listener,
         config: this.config.docker ?? {},
-        instanceId: newInstanceId(this.ctx.random.fork("instance").hex(8)),
+        instanceId: docker.newInstanceId(this.ctx.random.fork("instance").hex(8)),
         simulatorEndpoint: () => this.endpoint ?? `http://127.0.0.1:${this.config.port}`,
         lookupTask: (arn) => this.lookupTask(arn),
         logStore: this.logs,
@@ -625,10 +634,10 @@ function changesState(method: string, target: string | string[] | undefined): bo
  * `auto` runs containers when a Docker engine answers (DOCKER_HOST or the default socket) and
  * falls back to the simulated runtime with a warning; `docker` insists on an engine.
  */
-async function chooseRuntime(config: SimConfig): Promise<{ kind: RuntimeKind; warning?: string }> {
+async function chooseRuntime(config: SimConfig): Promise<{ kind: RuntimeKind; warning?: string; docker?: DockerModule }> {
   if (config.runtime === "simulated") return { kind: "simulated" };
-  const available = await dockerAvailable();
-  if (available) return { kind: "docker" };
+  const docker = await loadDocker();
+  if (await docker.dockerAvailable()) return { kind: "docker", docker };
   if (config.runtime === "docker") {
     throw new ConfigError("runtime docker was asked for, but no Docker engine answers (check DOCKER_HOST or /var/run/docker.sock)");
   }
