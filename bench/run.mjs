@@ -6,7 +6,8 @@
  *   - scale: RSS, RunTask, DescribeTasks(100) and whole-cluster ListTasks at 1k/10k/100k tasks;
  *   - clock: the virtual clock over 100k pending timers, and fleets of tasks to RUNNING;
  *   - servicesIdle: idle CPU with 1,000 services x 10 tasks;
- *   - simulated, throttle, docker: launch latency, throttle accuracy, Docker launch overhead.
+ *   - simulated, throttle, docker: launch latency, throttle accuracy, Docker launch overhead;
+ *   - startup: ready (spawn to first health answer) under 500 ms, beside bare fastify's.
  * Set BENCH_ONLY=requests,scale,... to run a subset; BENCH_QUICK=1 for smaller sizes.
  */
 import os from "node:os";
@@ -15,10 +16,11 @@ import { runRequestBench } from "./requests.mjs";
 import { runClockBench, runScaleBench } from "./scale.mjs";
 import { runServicesIdleBench } from "./services-idle.mjs";
 import { runSimulatedBench } from "./simulated.mjs";
+import { runStartupBench } from "./startup.mjs";
 import { runThrottleBench } from "./throttle.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
-const only = new Set((process.env.BENCH_ONLY ?? "requests,scale,clock,servicesIdle,simulated,throttle,docker").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "requests,scale,clock,servicesIdle,simulated,throttle,docker,startup").split(","));
 const results = {
   node: process.version,
   startedAt: new Date().toISOString(),
@@ -44,6 +46,7 @@ if (only.has("servicesIdle")) results.servicesIdle = await runServicesIdleBench(
 if (only.has("simulated")) results.simulated = await runSimulatedBench(quick ? { latencySamples: 50, tasks: 500 } : {});
 if (only.has("throttle")) results.throttle = await runThrottleBench();
 if (only.has("docker")) results.docker = await runDockerBench();
+if (only.has("startup")) results.startup = await runStartupBench();
 results.finishedAt = new Date().toISOString();
 
 console.log(JSON.stringify(results, null, 2));
