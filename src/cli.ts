@@ -4,8 +4,9 @@ import { ZodError } from "zod";
 import { ConfigError, formatZodIssues } from "./config.js";
 import { ScenarioError } from "./scenario/parse.js";
 import { formatReplay, replayTape, TapeError } from "./record/replay.js";
+import module from "node:module";
 import { parseArgs } from "node:util";
-import { Simulator } from "./simulator.js";
+import type { Simulator } from "./simulator.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<void> {
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Node 22+ keeps compiled modules on disk, so a second start skips most of the compiling; the
+  // simulator itself loads only now, so --help and --version answer without it.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const { Simulator } = await import("./simulator.js");
   let sim: Simulator;
   try {
     sim = await Simulator.create(parsed.config);
