@@ -28,11 +28,17 @@ function registeredRoutes(sim: RunningSimulator): string[] {
     const path = stack.join("").replace(/\/\//g, "/").replace(/:[^/]+/g, "{}");
     for (const method of m[3]!.split(", ")) if (method !== "HEAD") routes.push(`${method} ${path}`);
   }
-  return routes.filter((r) => r.includes("/_sim/")).sort();
+  return normalize(routes.filter((r) => r.includes("/_sim/")));
+}
+
+/** A directory route and its wildcard (`/x`, `/x/*`) are one row, `/x/`. */
+function normalize(routes: string[]): string[] {
+  return [...new Set(routes.map((r) => r.replace(/\/?\*?$/, "")))].sort();
 }
 
 function documentedRoutes(): string[] {
-  return [...adminTable().matchAll(/`(GET|POST|PUT|DELETE) (\/_sim\/[^`]*)`/g)].map((m) => `${m[1]} ${m[2]!.replace(/<[^>]+>/g, "{}")}`).sort();
+  const documented = [...adminTable().matchAll(/`(GET|POST|PUT|DELETE) (\/_sim\/[^`]*)`/g)].map((m) => `${m[1]} ${m[2]!.replace(/<[^>]+>/g, "{}")}`);
+  return normalize(documented);
 }
 
 let sim: RunningSimulator;

@@ -19,7 +19,7 @@ const project = join(work, "project");
 let packed: { filename: string; files: { path: string }[] };
 
 /** What a build needs from a clean checkout; dist/ deliberately absent. */
-const CHECKOUT_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "scripts"];
+const CHECKOUT_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "scripts", "ui"];
 
 /** Only npm's own settings from the parent `npm test` may reach the nested npm: no lifecycle state. */
 function npmEnv(): NodeJS.ProcessEnv {
