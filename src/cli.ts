@@ -7,6 +7,7 @@ import { formatReplay, replayTape, TapeError } from "./record/replay.js";
 import module from "node:module";
 import { parseArgs } from "node:util";
 import type { Simulator } from "./simulator.js";
+import { flushLogs } from "./core/logger.js";
 import { VERSION } from "./version.js";
 
 async function main(): Promise<void> {
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  flushLogs();
   process.stdout.write(`ecs-sim ${VERSION} ready at ${endpoint} ${sim.readySummary()}\n`);
 }
 

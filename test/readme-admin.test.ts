@@ -31,13 +31,13 @@ function registeredRoutes(sim: RunningSimulator): string[] {
   return normalize(routes.filter((r) => r.includes("/_sim/")));
 }
 
-/** A directory route and its wildcard (`/x`, `/x/*`) are one row, `/x/`. */
+/** A directory route and its wildcard (`/x`, `/x/*`) are one row, `/x/`; so is `/x[/<optional>]`. */
 function normalize(routes: string[]): string[] {
   return [...new Set(routes.map((r) => r.replace(/\/?\*?$/, "")))].sort();
 }
 
 function documentedRoutes(): string[] {
-  const documented = [...adminTable().matchAll(/`(GET|POST|PUT|DELETE) (\/_sim\/[^`]*)`/g)].map((m) => `${m[1]} ${m[2]!.replace(/<[^>]+>/g, "{}")}`);
+  const documented = [...adminTable().matchAll(/`(GET|POST|PUT|DELETE) (\/_sim\/[^`]*)`/g)].map((m) => `${m[1]} ${m[2]!.replace(/\[.*\]$/, "").replace(/<[^>]+>/g, "{}")}`);
   return normalize(documented);
 }
 

@@ -71,3 +71,15 @@ function writeToStderr(line: string): void {
   }
   stderrDestination.write(line + "\n");
 }
+
+/**
+ * Writes out what the stderr destination still holds. The CLI calls it before its ready line, so a
+ * reader that acts on that line has every start-up warning already.
+ */
+export function flushLogs(): void {
+  try {
+    stderrDestination?.flushSync();
+  } catch {
+    // A write still in flight finishes on its own; nothing is lost.
+  }
+}
