@@ -102,8 +102,11 @@ export const ConfigSchema = z.object({
    * Off by default: Fargate fails such a task with a ResourceInitializationError.
    */
   autoCreateLogGroups: z.boolean().default(false),
-  /** Create the `default` cluster when an operation omits `cluster` and it does not exist (AWS refuses). */
-  createDefaultCluster: z.boolean().default(false),
+  /**
+   * Create the `default` cluster when a call that changes something omits `cluster` and it does
+   * not exist. `false` refuses as AWS does (ClusterNotFoundException).
+   */
+  createDefaultCluster: z.boolean().default(true),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),

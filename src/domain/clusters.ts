@@ -93,8 +93,8 @@ export class ClusterService {
   }
 
   /**
-   * Resolves a cluster name or ARN. An omitted cluster means `default`, which must exist as on
-   * AWS (ClusterNotFoundException otherwise) unless `createDefaultCluster` asks for it on first use.
+   * Resolves a cluster name or ARN. An omitted cluster means `default`, created on first use
+   * unless `createDefaultCluster` is false (then it must exist, as on AWS).
    */
   resolve(scope: Scope, nameOrArn: string | undefined): ClusterRecord {
     const state = this.state(scope);

@@ -3,7 +3,8 @@ import type { RunningSimulator } from "../../src/index.js";
 import { AWSVPC, call, FARGATE_DEF, ok, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-useVirtualSim((s) => (sim = s));
+// As on AWS: an omitted cluster needs an existing `default`.
+useVirtualSim((s) => (sim = s), { createDefaultCluster: false });
 
 const ARN = (name: string) => `arn:aws:ecs:us-east-1:000000000000:cluster/${name}`;
 

@@ -44,7 +44,7 @@ function scratchLock(tarball: string): unknown {
     },
   };
   for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path !== "" && !entry["dev"] && !entry["devOptional"]) packages[path] = entry;
+    if (path !== "" && !entry["dev"]) packages[path] = entry;
   }
   return { name: "scratch", lockfileVersion: 3, requires: true, packages };
 }
