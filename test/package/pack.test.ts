@@ -46,6 +46,12 @@ function scratchLock(tarball: string): unknown {
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (path !== "" && !entry["dev"]) packages[path] = entry;
   }
+  // Platform packages of an optional native part that the repository's lock leaves out must not be asked for.
+  for (const entry of Object.values(packages) as Record<string, unknown>[]) {
+    const optional = entry["optionalDependencies"] as Record<string, string> | undefined;
+    if (!optional) continue;
+    entry["optionalDependencies"] = Object.fromEntries(Object.entries(optional).filter(([name]) => `node_modules/${name}` in packages));
+  }
   return { name: "scratch", lockfileVersion: 3, requires: true, packages };
 }
 
