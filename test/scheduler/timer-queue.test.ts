@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RealClock, VirtualClock } from "../../src/core/clock.js";
 import { SeededRandom } from "../../src/core/random.js";
 import { TimerQueue } from "../../src/core/timer-queue.js";
@@ -69,19 +69,22 @@ describe("clocks over the queue", () => {
   });
 
   it("the real clock fires ties in creation order and honours cancellation", async () => {
-    const clock = new RealClock();
-    const fired: string[] = [];
-    const done = new Promise<void>((resolve) => {
+    // Fake timers hold wall time still between the calls, so equal delays really tie.
+    vi.useFakeTimers();
+    try {
+      const clock = new RealClock();
+      const fired: string[] = [];
       clock.setTimeout(() => fired.push("a"), 5);
       const gone = clock.setTimeout(() => fired.push("never"), 5);
       clock.setTimeout(() => fired.push("b"), 5);
       clock.setTimeout(() => fired.push("first"), 0);
       clock.clearTimeout(gone);
-      clock.setTimeout(resolve, 6);
-    });
-    await done;
-    expect(fired).toEqual(["first", "a", "b"]);
-    expect(clock.pendingTimers()).toBe(0);
-    clock.clearAll();
+      await vi.advanceTimersByTimeAsync(6);
+      expect(fired).toEqual(["first", "a", "b"]);
+      expect(clock.pendingTimers()).toBe(0);
+      clock.clearAll();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
