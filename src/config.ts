@@ -104,9 +104,9 @@ export const ConfigSchema = z.object({
   autoCreateLogGroups: z.boolean().default(false),
   /**
    * Create the `default` cluster when a call that changes something omits `cluster` and it does
-   * not exist. `false` refuses as AWS does (ClusterNotFoundException).
+   * not exist. Off, as on AWS, which answers ClusterNotFoundException until CreateCluster ran.
    */
-  createDefaultCluster: z.boolean().default(true),
+  createDefaultCluster: z.boolean().default(false),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),

@@ -94,7 +94,7 @@ export class ClusterService {
 
   /**
    * Resolves a cluster name or ARN. An omitted cluster means `default`, created on first use
-   * unless `createDefaultCluster` is false (then it must exist, as on AWS).
+   * only with `createDefaultCluster` (otherwise it must exist, as on AWS).
    */
   resolve(scope: Scope, nameOrArn: string | undefined): ClusterRecord {
     const state = this.state(scope);

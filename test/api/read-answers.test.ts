@@ -22,6 +22,7 @@ describe("read answers in-process", () => {
     const { virtualSim, FARGATE_DEF, AWSVPC, ok } = await import("../helpers/sim.js");
     const sim = await virtualSim();
     try {
+      await ok(sim, "CreateCluster", {});
       await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
       const run = await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
       const arn = run.tasks[0].taskArn;

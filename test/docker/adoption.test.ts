@@ -1,5 +1,6 @@
 import {
   DescribeTasksCommand,
+  CreateClusterCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -58,6 +59,7 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
     await ensureTestImage(docker);
     const first = start();
     const ecs1 = ecsClient(await first.ready);
+    await ecs1.send(new CreateClusterCommand({}));
     const td = await ecs1.send(
       new RegisterTaskDefinitionCommand({
         family: "adopt",

@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient, type Task } from "@aws-sdk/client-ecs";
+import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient, type Task } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import { createDockerClient } from "../../src/runtime/docker/index.js";
@@ -51,6 +51,7 @@ describe.skipIf(!available)("a task whose network holder dies", () => {
   }, 120_000);
 
   it("stops with InfrastructureHealth and the network-lost reason when its pause container is killed", async () => {
+    await ecs.send(new CreateClusterCommand({}));
     const td = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: "pause-watch",

@@ -109,6 +109,7 @@ describe("webhook targets", () => {
     });
     try {
       const outcome = new Promise<DeliveryOutcome>((resolve) => sim.simulator.events.onWebhookOutcome(resolve));
+      await ok(sim, "CreateCluster", {});
       await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
       await ok(sim, "RunTask", { taskDefinition: "web", networkConfiguration: AWSVPC });
       const o = await outcome;

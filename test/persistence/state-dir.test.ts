@@ -133,6 +133,7 @@ describe("tasks taken over after a restart", () => {
   it("relaunches a starting task, finishes a stopping one, and expires a STOPPED one on its original schedule", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-sim-state-"));
     const first = await startSimulator(config(dir));
+    await call(first, "CreateCluster", {});
     await call(first, "RegisterTaskDefinition", TD);
     const run = async (sim: RunningSimulator) =>
       (await call(sim, "RunTask", { taskDefinition: "web", networkConfiguration: NET })).body.tasks[0].taskArn as string;

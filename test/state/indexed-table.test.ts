@@ -141,6 +141,7 @@ describe("store indexes through the simulator", () => {
   it("stay consistent after every kind of mutation: launch, transitions, stop, expiry, services, replace, reset", async () => {
     sim = await virtualSim({ stoppedTaskRetentionMs: 60_000 });
     const state = () => sim!.simulator.ctx.store.region("000000000000", "us-east-1");
+    await ok(sim, "CreateCluster", {});
     await ok(sim, "CreateCluster", { clusterName: "other", capacityProviders: ["FARGATE", "FARGATE_SPOT"] });
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     await ok(sim, "RegisterTaskDefinition", { ...FARGATE_DEF, family: "batch" });
@@ -184,6 +185,7 @@ describe("store indexes through the simulator", () => {
 
   it("ListTasks pages with a stable cursor while tasks stop between pages", async () => {
     sim = await virtualSim();
+    await ok(sim, "CreateCluster", {});
     await ok(sim, "RegisterTaskDefinition", FARGATE_DEF);
     const arns: string[] = [];
     for (let i = 0; i < 3; i++) arns.push(...(await ok(sim, "RunTask", { taskDefinition: "web", count: 10, networkConfiguration: AWSVPC })).tasks.map((t: any) => t.taskArn));
