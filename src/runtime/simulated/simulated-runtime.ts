@@ -1,3 +1,5 @@
+import { Messages } from "../../errors/messages.js";
+import { qualifiedImageRef } from "../../domain/images.js";
 import type { HealthCheck } from "@aws-sdk/client-ecs";
 import type { SimulatedRule } from "../../config.js";
 import type { Clock, TimerHandle } from "../../core/clock.js";
@@ -89,7 +91,7 @@ export class SimulatedRuntime implements TaskRuntime {
     const failing = spec.containers.find((c) => containers.get(c.name)!.behavior.pullError);
     if (failing) {
       throw new TaskStartError(
-        `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${qualified(failing.image)}: not found`,
+        Messages.imageNotFound(qualifiedImageRef(failing.image)),
         Object.fromEntries(spec.containers.map((c) => [c.name, "CannotPullContainerError: image could not be pulled"])),
       );
     }
@@ -324,9 +326,3 @@ export class SimulatedRuntime implements TaskRuntime {
   }
 }
 
-/** Docker's fully qualified reference, as the Fargate agent prints it. */
-function qualified(image: string): string {
-  const hasRegistry = image.includes("/") && /[.:]/.test(image.split("/")[0]!);
-  const withRegistry = hasRegistry ? image : `docker.io/${image.includes("/") ? image : `library/${image}`}`;
-  return /:[^/]+$/.test(withRegistry) || withRegistry.includes("@") ? withRegistry : `${withRegistry}:latest`;
-}
