@@ -5,8 +5,9 @@ import type { Scope } from "../domain/scope.js";
 import { validationError } from "../api/validation.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import type { MetricDataQuery } from "../metrics/queries.js";
+import { paginate as paginateList } from "../domain/pagination.js";
 import type { Store } from "../state/store.js";
-import { ObjectNotFoundException, ScalingMessages as M, ValidationException } from "./errors.js";
+import { InvalidNextTokenException, ObjectNotFoundException, ScalingMessages as M, ValidationException } from "./errors.js";
 import { nextRun, serviceRef, type AutoScaler, type ScalableServices } from "./scaler.js";
 import * as S from "./schemas.js";
 import { targetKey, type ScalableTarget, type ScalingPolicy, type ScheduledAction } from "./state.js";
@@ -338,15 +339,17 @@ function checkTarget(input: { ServiceNamespace: string; ResourceId: string; Scal
   if (input.ScalableDimension !== ECS_DIMENSION) throw new ValidationException(M.badDimension(input.ScalableDimension));
 }
 
+/** One page of a Describe* answer, with the project's opaque page tokens (at most 50 a page). */
+function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; next?: string } {
+  try {
+    const { page, nextToken: next } = paginateList(items, { maxResults, nextToken, kind: "autoscaling", defaultMax: 50, maxAllowed: 50 });
+    return { items: page, ...(next ? { next } : {}) };
+  } catch {
+    throw new InvalidNextTokenException("Invalid NextToken");
+  }
+}
+
 function targetView(t: ScalableTarget) {
   const { lastScaleIn: _in, lastScaleOut: _out, lastScaleOutCapacity: _cap, ...wire } = t;
   return { ...wire, CreationTime: new Date(t.CreationTime) };
-}
-
-/** NextToken is the index of the next item, opaque to clients. */
-function paginate<T>(items: T[], max = 50, token?: string): { items: T[]; next?: string } {
-  const start = token ? Number.parseInt(Buffer.from(token, "base64url").toString(), 10) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new ValidationException("Invalid NextToken");
-  const end = start + max;
-  return { items: items.slice(start, end), ...(end < items.length ? { next: Buffer.from(String(end)).toString("base64url") } : {}) };
 }

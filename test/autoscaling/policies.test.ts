@@ -98,3 +98,31 @@ describe("policies and schedules through the wire", () => {
     }
   });
 });
+
+describe("scaling into the vCPU quota", () => {
+  it("a desired count the quota cannot hold shows up as the service's unable-to-place events", async () => {
+    const sim = await startSimulator({ runtime: "simulated", clock: "virtual", seed: 4, quotas: { profile: "aws-default" } });
+    try {
+      await ok(sim, "CreateCluster", { clusterName: "default" });
+      await ok(sim, "RegisterTaskDefinition", webDefinition("heavy", {}, { cpu: "1024", memory: "2048" }));
+      await ok(sim, "CreateService", { cluster: "default", serviceName: "heavy", taskDefinition: "heavy", desiredCount: 1, launchType: "FARGATE", networkConfiguration: AWSVPC });
+      const target = { ServiceNamespace: "ecs", ResourceId: "service/default/heavy", ScalableDimension: "ecs:service:DesiredCount" };
+      const res = await sim.simulator.app.inject({
+        method: "POST",
+        url: "/",
+        headers: { "x-amz-target": `${AAS}RegisterScalableTarget`, "content-type": "application/x-amz-json-1.1" },
+        payload: JSON.stringify({ ...target, MinCapacity: 8, MaxCapacity: 10 }),
+      });
+      expect(res.statusCode).toBe(200);
+      await sim.advanceClock(30_000);
+      const service = (await ok(sim, "DescribeServices", { cluster: "default", services: ["heavy"] })).services[0];
+      expect(service.desiredCount).toBe(8);
+      expect(service.runningCount).toBe(6);
+      expect(service.events.map((e: any) => e.message)).toContain(
+        "(service heavy) was unable to place a task. Reason: You’ve reached the limit on the number of vCPUs you can run concurrently",
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { durationMs } from "../../core/duration.js";
 import type { SimulatedRule } from "../../config.js";
 import type { SeededRandom } from "../../core/random.js";
 import { Messages } from "../../errors/messages.js";
@@ -152,19 +153,10 @@ export function describeBehavior(container: RuntimeContainerSpec, b: ContainerBe
 /** "1500", "1.5s", "2m", "100ms", optionally with "±jitter" as "5s~2s". */
 export function parseDuration(text: string, random?: SeededRandom): number | undefined {
   const [base, jitter] = text.split("~");
-  const b = toMs(base ?? "");
+  const b = durationMs(base ?? "");
   if (b === undefined) return undefined;
-  const j = jitter !== undefined ? toMs(jitter) : undefined;
+  const j = jitter !== undefined ? durationMs(jitter) : undefined;
   return j && random ? random.jitter(b, j) : b;
-}
-
-function toMs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const value = parseFloat(m[1]!);
-  const unit = (m[2] ?? "ms").toLowerCase();
-  const factor = unit === "h" ? 3_600_000 : unit === "m" ? 60_000 : unit === "s" ? 1000 : 1;
-  return Math.round(value * factor);
 }
 
 function isTrue(v: string | undefined): boolean {
