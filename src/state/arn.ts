@@ -18,6 +18,7 @@ export const Arn = {
   container: (s: ArnScope, cluster: string, taskId: string, id: string) => `${base(s)}:container/${cluster}/${taskId}/${id}`,
   taskDefinition: (s: ArnScope, family: string, revision: number) => `${base(s)}:task-definition/${family}:${revision}`,
   service: (s: ArnScope, cluster: string, name: string) => `${base(s)}:service/${cluster}/${name}`,
+  containerInstance: (s: ArnScope, cluster: string, id: string) => `${base(s)}:container-instance/${cluster}/${id}`,
   capacityProvider: (s: ArnScope, name: string) => `${base(s)}:capacity-provider/${name}`,
   taskSet: (s: ArnScope, cluster: string, service: string, id: string) => `${base(s)}:task-set/${cluster}/${service}/${id}`,
   serviceDeployment: (s: ArnScope, cluster: string, service: string, id: string) =>

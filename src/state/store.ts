@@ -1,4 +1,4 @@
-import type { Cluster, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
+import type { Cluster, ContainerInstance, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
 import { AutoScalingState } from "../autoscaling/state.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import { MetricsState } from "../metrics/store.js";
@@ -39,6 +39,49 @@ export interface TaskRecord {
   protection?: { enabled: boolean; expiresAt?: number };
   /** Private: the host ports the local runtime published, per container, even where ECS reports none. */
   hostBindings?: Record<string, NetworkBinding[]>;
+  /** Private: resources held on the container instance (EC2 launch type only). */
+  placement?: TaskPlacementRecord;
+}
+
+/** Where a container instance came from. */
+export type InstanceOrigin = "agent" | "admin" | "config" | "autoscaling";
+
+/**
+ * A container instance: the SDK's shape (status, registeredResources, attributes, versionInfo;
+ * remainingResources and task counts are derived on describe) plus the simulator's bookkeeping.
+ */
+export interface ContainerInstanceRecord {
+  instance: ContainerInstance;
+  clusterName: string;
+  origin: InstanceOrigin;
+  instanceType?: string;
+  availabilityZone: string;
+  /** The simulated Auto Scaling group that launched it, if any. */
+  autoScalingGroupName?: string;
+  /** Dynamic host port range of its agent. */
+  dynamicPortRange: { first: number; last: number };
+  /** Network interfaces awsvpc tasks may use (trunking included). */
+  maxTaskEnis: number;
+  /** Set when the instance was terminated (EC2 gone); the record stays until deregistered. */
+  terminatedAt?: number;
+}
+
+/**
+ * What a task placed on a container instance holds there. Kept on the task, so an instance's
+ * remaining resources are derived from the tasks on it and can never drift from them.
+ */
+export interface TaskPlacementRecord {
+  cpu: number;
+  memory: number;
+  /** Host ports taken, fixed and dynamic. */
+  ports: number[];
+  portsUdp: number[];
+  /** Which of them came from the dynamic range. */
+  dynamicPorts: number[];
+  dynamicPortsUdp: number[];
+  /** awsvpc tasks take one network interface. */
+  eni: boolean;
+  gpuIds: string[];
 }
 
 export interface ServiceRecord {
@@ -72,6 +115,21 @@ export const TaskIndex = {
   capacityProvider: (cluster: string, provider: string) => `p\0${cluster}\0${provider}`,
   containerInstance: (arn: string) => `i\0${arn}`,
 } as const;
+
+export const InstanceIndex = {
+  cluster: (cluster: string) => `c\0${cluster}`,
+  status: (cluster: string, status: string) => `s\0${cluster}\0${status}`,
+  capacityProvider: (cluster: string, provider: string) => `p\0${cluster}\0${provider}`,
+  autoScalingGroup: (group: string) => `g\0${group}`,
+} as const;
+
+function instanceIndexKeys(r: ContainerInstanceRecord): string[] {
+  const c = r.clusterName;
+  const keys = [InstanceIndex.cluster(c), InstanceIndex.status(c, r.instance.status ?? "")];
+  if (r.instance.capacityProviderName) keys.push(InstanceIndex.capacityProvider(c, r.instance.capacityProviderName));
+  if (r.autoScalingGroupName) keys.push(InstanceIndex.autoScalingGroup(r.autoScalingGroupName));
+  return keys;
+}
 
 export const ServiceIndex = {
   cluster: (cluster: string) => `c\0${cluster}`,
@@ -116,6 +174,8 @@ export class RegionState {
   readonly tasks = new IndexedTable<TaskRecord>(taskIndexKeys);
   /** Services by ARN, indexed by ServiceIndex. */
   readonly services = new IndexedTable<ServiceRecord>(serviceIndexKeys);
+  /** Container instances by ARN, indexed by InstanceIndex; call `instanceChanged` after a status change. */
+  readonly containerInstances = new IndexedTable<ContainerInstanceRecord>(instanceIndexKeys);
   readonly tags = new Map<string, Tag[]>();
   /** Account settings by `${principalArn}|${name}`; defaults by name. */
   readonly settings = new Map<string, Setting>();
@@ -134,6 +194,15 @@ export class RegionState {
   /** Re-files a task under its current status after the lifecycle changed it. */
   taskChanged(record: TaskRecord): void {
     this.tasks.reindex(record.task.taskArn!);
+  }
+
+  instanceChanged(record: ContainerInstanceRecord): void {
+    this.containerInstances.reindex(record.instance.containerInstanceArn!);
+  }
+
+  /** Tasks on a container instance, whatever their status. */
+  instanceTasks(instanceArn: string): IterableIterator<TaskRecord> {
+    return this.tasks.members(TaskIndex.containerInstance(instanceArn));
   }
 
   /** Every task of the service in its cluster, whatever its status, in creation order. */
