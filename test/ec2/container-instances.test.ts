@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../src/index.js";
+import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import { admin, call, ok, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-useVirtualSim((s) => (sim = s));
+useVirtualSim((s) => (sim = s), { defaultLaunchType: "EC2" });
 
 const BRIDGE_WEB = {
   family: "web",
@@ -97,11 +97,18 @@ describe("container instances", () => {
   });
 
   it("runs the EC2 launch type when no launch type and no strategy are given (AWS's default)", async () => {
-    await ok(sim, "CreateCluster", { clusterName: "c" });
-    await instances(1);
-    await ok(sim, "RegisterTaskDefinition", BRIDGE_WEB);
-    const run = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "web" });
-    expect(run.tasks[0].launchType).toBe("EC2");
+    const plain = await startSimulator({ runtime: "simulated", clock: "virtual" });
+    try {
+      await ok(plain, "CreateCluster", { clusterName: "c" });
+      await ok(plain, "RegisterTaskDefinition", BRIDGE_WEB);
+      const none = await call(plain, "RunTask", { cluster: "c", taskDefinition: "web" });
+      expect(none.body.message).toBe("No Container Instances were found in your cluster.");
+      await admin(plain, "POST", "/_sim/container-instances", { cluster: "c", instanceType: "m5.large" });
+      const run = await ok(plain, "RunTask", { cluster: "c", taskDefinition: "web" });
+      expect(run.tasks[0].launchType).toBe("EC2");
+    } finally {
+      await plain.close();
+    }
   });
 
   it("StartTask places one task on each named instance and reports unknown ones as MISSING", async () => {
