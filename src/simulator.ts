@@ -39,8 +39,9 @@ import type { DockerRuntime } from "./runtime/docker/index.js";
 import { LogStore } from "./logs/store.js";
 import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
+import { registerTaskPortRoutes } from "./api/admin/task-ports.js";
 import { ContainerLogs } from "./runtime/container-logs.js";
-import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { NetworkBinding, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
 import { isLoopbackHost, reachableAddresses } from "./core/addresses.js";
 import { VERSION } from "./version.js";
@@ -298,6 +299,7 @@ export class Simulator {
     registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
+    registerTaskPortRoutes(app, { findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
     registerCapacityAdminRoutes(app, this.capacity);
@@ -588,12 +590,19 @@ export class Simulator {
     return this.ctx.store.region(parsed.account, parsed.region).tasks.get(arn)?.task;
   }
 
-  private findTaskById(id: string): { task: Task; clusterName: string; definition?: TaskDefinition } | undefined {
+  private findTaskById(
+    id: string,
+  ): { task: Task; clusterName: string; definition?: TaskDefinition; hostBindings?: Record<string, NetworkBinding[]> } | undefined {
     for (const region of this.ctx.store.allRegions()) {
       for (const record of region.tasks.values()) {
         if (record.task.taskArn!.endsWith(`/${id}`) || record.task.taskArn === id) {
           const found = this.domain.taskDefinitions.find({ account: region.account, region: region.region }, record.task.taskDefinitionArn!);
-          return { task: record.task, clusterName: record.clusterName, ...(found ? { definition: found.record.definition } : {}) };
+          return {
+            task: record.task,
+            clusterName: record.clusterName,
+            ...(found ? { definition: found.record.definition } : {}),
+            ...(record.hostBindings ? { hostBindings: record.hostBindings } : {}),
+          };
         }
       }
     }

@@ -82,7 +82,7 @@ export interface RuntimeTaskSpec {
    * EC2 launch type: the container instance the task was placed on, and the host port placement
    * gave each port mapping (by container name, in portMappings order; 0 where none).
    */
-  containerInstance?: { arn: string; hostPorts: Record<string, number[]> };
+  containerInstance?: { arn: string; hostPorts: Record<string, number[]>; ec2InstanceId?: string };
   containers: RuntimeContainerSpec[];
 }
 
@@ -90,7 +90,20 @@ export interface StartedContainer {
   name: string;
   runtimeId: string;
   imageDigest?: string;
-  networkBindings?: { bindIP: string; containerPort: number; hostPort: number; protocol: string }[];
+  networkBindings?: NetworkBindingInfo[];
+  /**
+   * Where this machine really serves each mapping, when that differs from networkBindings (what
+   * ECS reports). EC2 tasks under Docker: every simulated instance shares one real host, so a
+   * mapping is published on a free real port while ECS reports the instance's host port.
+   */
+  publishedBindings?: NetworkBindingInfo[];
+}
+
+export interface NetworkBindingInfo {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: string;
 }
 
 export interface StartResult {

@@ -144,7 +144,7 @@ export function runtimeSpec(
   def: TaskDefinition,
   privateIp: string,
   serviceName?: string,
-  hostPorts?: Record<string, number[]>,
+  slot?: { hostPorts: Record<string, number[]>; ec2InstanceId?: string },
 ): RuntimeTaskSpec {
   const fargate = task.launchType === "FARGATE";
   const containers = task.overrides?.containerOverrides?.length ? containerSpecs(def, task, fargate) : sharedContainerSpecsOf(def, task, fargate);
@@ -172,7 +172,15 @@ export function runtimeSpec(
     volumes: def.volumes ?? [],
     tags: task.tags ?? [],
     ...(serviceName ? { serviceName } : {}),
-    ...(hostPorts && task.containerInstanceArn ? { containerInstance: { arn: task.containerInstanceArn, hostPorts } } : {}),
+    ...(slot && task.containerInstanceArn
+      ? {
+          containerInstance: {
+            arn: task.containerInstanceArn,
+            hostPorts: slot.hostPorts,
+            ...(slot.ec2InstanceId ? { ec2InstanceId: slot.ec2InstanceId } : {}),
+          },
+        }
+      : {}),
     containers,
   };
 }

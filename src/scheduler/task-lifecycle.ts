@@ -334,7 +334,9 @@ export class TaskLifecycle {
     c.runtimeId = started.runtimeId;
     if (started.imageDigest) c.imageDigest = started.imageDigest;
     const bindings = (started.networkBindings ?? []) as NetworkBinding[];
-    if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
+    // The front door and the admin views need the address that really answers on this machine.
+    const reachable = (started.publishedBindings ?? started.networkBindings ?? []) as NetworkBinding[];
+    if (reachable.length) (d.record.hostBindings ??= {})[started.name] = reachable;
     // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
     c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
     if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";

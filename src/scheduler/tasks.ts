@@ -482,7 +482,7 @@ export class TaskScheduler {
     this.state(scope).tasks.set(task.taskArn!, record);
     this.tags.replace(task.taskArn!, task.tags ?? []);
     const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
-    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot?.hostPorts));
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot));
   }
 
   /** The caller's tags, the definition's when propagated, and ECS's managed tags when asked for. */

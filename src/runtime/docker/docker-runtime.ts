@@ -38,6 +38,7 @@ import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
 import { containerMetadata, taskCredentials, taskMetadata, type NetworkInfo } from "./metadata-shapes.js";
 import { checkSafety } from "./safety.js";
+import { dockerNetworkMode, instanceBindings, publishedBindings } from "./port-publishing.js";
 import { isTaskCaller, listenTaskEndpoint, localAddresses, newCredentialsId, newMetadataToken, type TaskEndpointPlacement } from "./task-endpoint.js";
 import { loadSecretValues, resolveEnvironmentFiles, resolveSecrets } from "./secrets.js";
 import { Deferred, type ContainerState, type TaskState } from "./task-state.js";
@@ -525,6 +526,7 @@ export class DockerRuntime implements TaskRuntime {
     if (existing) return existing;
     const task: TaskState = {
       spec,
+      networkMode: dockerNetworkMode(spec, this.config),
       credentialsId: newCredentialsId(),
       containers: new Map(),
       volumes: [],
@@ -630,8 +632,8 @@ export class DockerRuntime implements TaskRuntime {
       task.macAddress = endpoint?.MacAddress || undefined;
       return { mode: "container", pauseId: task.pauseId! };
     }
-    if (spec.networkMode === "bridge") return { mode: "bridge", networkName: infra.networkName, extraHosts };
-    return { mode: spec.networkMode === "host" ? "host" : "none" };
+    if (task.networkMode === "bridge") return { mode: "bridge", networkName: infra.networkName, extraHosts };
+    return { mode: task.networkMode === "host" ? "host" : "none" };
   }
 
   private containerEnv(
@@ -646,7 +648,7 @@ export class DockerRuntime implements TaskRuntime {
     // also satisfies the SDKs' rule that plain-HTTP credential URIs be loopback addresses.
     const base = this.isAwsvpc(spec)
       ? `http://127.0.0.1:${this.config.inTaskPort}`
-      : spec.networkMode === "host"
+      : task.networkMode === "host"
         ? `http://${infra.endpoint.hostModeAddress}:${infra.metadataPort}`
         : `http://${infra.endpoint.taskHost}:${infra.metadataPort}`;
     const env: Record<string, string> = {
@@ -690,11 +692,19 @@ export class DockerRuntime implements TaskRuntime {
         this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
       );
     }
-    const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.spec.networkMode === "bridge");
+    const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.networkMode === "bridge");
+    let published: StartedContainer["publishedBindings"];
     if (needsInspect) {
       const info = await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect();
-      c.networkBindings = bindingsFor(c, info);
-      if (!task.privateIp && task.spec.networkMode === "bridge") {
+      const instance = task.spec.containerInstance;
+      if (instance && task.networkMode === "bridge") {
+        const bindings = instanceBindings(c.spec, instance.hostPorts[c.spec.name], info);
+        c.networkBindings = bindings.reported;
+        published = bindings.published;
+      } else {
+        c.networkBindings = publishedBindings(c.spec, info);
+      }
+      if (!task.privateIp && task.networkMode === "bridge") {
         const ep = Object.values(info.NetworkSettings.Networks ?? {})[0];
         if (ep?.IPAddress) {
           task.privateIp = ep.IPAddress;
@@ -708,6 +718,7 @@ export class DockerRuntime implements TaskRuntime {
       imageDigest: c.image?.digest,
     };
     if (c.networkBindings.length) result.networkBindings = c.networkBindings;
+    if (published?.length) result.publishedBindings = published;
     c.started.resolve();
     c.startedEmitted = true;
     this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: result });
@@ -853,17 +864,4 @@ export class DockerRuntime implements TaskRuntime {
       .stats({ stream: false })
       .catch(() => null);
   }
-}
-
-function bindingsFor(c: ContainerState, info: Docker.ContainerInspectInfo): NonNullable<StartedContainer["networkBindings"]> {
-  const ports = info.NetworkSettings?.Ports ?? {};
-  const out: NonNullable<StartedContainer["networkBindings"]> = [];
-  for (const p of c.spec.portMappings) {
-    if (!p.containerPort) continue;
-    const proto = (p.protocol ?? "tcp").toLowerCase();
-    for (const b of ports[`${p.containerPort}/${proto}`] ?? []) {
-      out.push({ bindIP: b.HostIp || "127.0.0.1", containerPort: p.containerPort, hostPort: Number(b.HostPort), protocol: proto });
-    }
-  }
-  return out;
 }
