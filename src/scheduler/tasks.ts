@@ -449,7 +449,9 @@ export class TaskScheduler {
         };
         const eni = task.attachments?.find((a) => a.type === "ElasticNetworkInterface");
         const ip = eni?.details?.find((d) => d.name === "privateIPv4Address")?.value ?? "10.0.0.2";
-        return { scope, record, spec: runtimeSpec(scope, record.clusterName, task, def, ip, record.serviceName) };
+        // On a container instance: the host ports the task was given, from what it reported.
+        const slot = task.containerInstanceArn ? { hostPorts: reportedHostPorts(task, def) } : undefined;
+        return { scope, record, spec: runtimeSpec(scope, record.clusterName, task, def, ip, record.serviceName, slot) };
       });
     });
     await this.lifecycle.resumeAll(items);
@@ -544,4 +546,14 @@ function checkOverrides(def: TaskDefinition, input: RunTaskRequest, fargate: boo
 function fingerprint(input: RunTaskRequest): string {
   const { clientToken: _token, ...rest } = input;
   return stableStringify(rest);
+}
+
+/** Host port per port mapping as the task's containers report them (0 where none is reported). */
+function reportedHostPorts(task: Task, def: TaskDefinition): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const c of def.containerDefinitions ?? []) {
+    const bindings = task.containers?.find((x) => x.name === c.name)?.networkBindings ?? [];
+    out[c.name!] = (c.portMappings ?? []).map((_, i) => bindings[i]?.hostPort ?? 0);
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { buildContainerOptions } from "../../src/runtime/docker/container-option
 import { TaskStartError } from "../../src/runtime/types.js";
 import { taskSpec } from "./helpers.js";
 import { dockerNetworkMode, instanceBindings } from "../../src/runtime/docker/port-publishing.js";
+import { containerMetadata } from "../../src/runtime/docker/metadata-shapes.js";
 import { containerLabels, LABEL_CONTAINER_INSTANCE, LABEL_EC2_INSTANCE } from "../../src/runtime/docker/labels.js";
 
 const INSTANCE = {
@@ -119,6 +120,20 @@ describe("Docker runtime pure pieces", () => {
     ]);
     expect(published.map((b) => b.hostPort)).toEqual([32768, 32770, 32771, 32769]);
     expect(published.every((b) => b.bindIP === "127.0.0.1")).toBe(true);
+  });
+
+  it("shows a bridge container's bindings in metadata v4 as ECS reports them", () => {
+    const spec = taskSpec([{ name: "web", portMappings: [{ containerPort: 80 }] }], { networkMode: "bridge", launchType: "EC2", containerInstance: INSTANCE });
+    const container = {
+      spec: spec.containers[0]!,
+      status: "RUNNING",
+      labels: {},
+      networkBindings: [{ bindIP: "0.0.0.0", containerPort: 80, hostPort: 49153, protocol: "tcp" }],
+    };
+    const meta = containerMetadata({ spec, containers: new Map([["web", container]]) } as never, container as never, undefined, {});
+    expect(meta["Ports"]).toEqual([{ ContainerPort: 80, Protocol: "tcp", HostPort: 49153, HostIp: "0.0.0.0" }]);
+    const awsvpc = taskSpec([{ name: "web", portMappings: [{ containerPort: 80 }] }]);
+    expect(containerMetadata({ spec: awsvpc } as never, { ...container, spec: awsvpc.containers[0]! } as never, undefined, {})["Ports"]).toBeUndefined();
   });
 
   it("labels every container of a task on a container instance with the instance", () => {
