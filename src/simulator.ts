@@ -299,7 +299,7 @@ export class Simulator {
     registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
-    registerTaskPortRoutes(app, { findTask: (id) => this.findTaskById(id) });
+    registerTaskPortRoutes(app, { runtimeKind: this.runtime.kind, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
     registerCapacityAdminRoutes(app, this.capacity);

@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { adminError } from "./errors.js";
 
 export interface TaskPortDeps {
+  /** The simulated runtime runs nothing: it has no local address to show. */
+  runtimeKind: string;
   findTask(id: string): { task: Task; hostBindings?: Record<string, NetworkBinding[]> } | undefined;
 }
 
@@ -11,13 +13,26 @@ export interface TaskPortDeps {
  * machine. DescribeTasks shows what ECS shows (on a container instance, the host port placement
  * gave the mapping on that simulated instance); every simulated instance shares this one host, so
  * the real port may differ, and this is where to find it. `hostPort` is DescribeTasks' value when
- * ECS reports one (not for awsvpc); `url` is for HTTP servers, a convenience.
+ * ECS reports one (not for awsvpc); `url` is for HTTP servers, a convenience. Under the simulated
+ * runtime nothing listens: the reported bindings come without a local address.
  */
 export function registerTaskPortRoutes(app: FastifyInstance, deps: TaskPortDeps): void {
   app.get<{ Params: { id: string } }>("/_sim/tasks/:id/ports", async (req, reply) => {
     const found = deps.findTask(decodeURIComponent(req.params.id));
     if (!found) return adminError(reply, 404, "NotFound", `No task ${req.params.id} is known.`);
     const { task, hostBindings } = found;
+    if (deps.runtimeKind === "simulated") {
+      return {
+        taskArn: task.taskArn,
+        lastStatus: task.lastStatus,
+        ...(task.containerInstanceArn ? { containerInstanceArn: task.containerInstanceArn } : {}),
+        message: "The simulated runtime runs no containers: nothing listens on this machine.",
+        containers: (task.containers ?? []).map((c) => ({
+          name: c.name,
+          ports: (c.networkBindings ?? []).map((b) => ({ containerPort: b.containerPort, protocol: b.protocol ?? "tcp", hostPort: b.hostPort })),
+        })),
+      };
+    }
     const containers = (task.containers ?? []).map((c) => {
       const reported = c.networkBindings ?? [];
       const real = hostBindings?.[c.name!] ?? [];
