@@ -4,7 +4,7 @@
  */
 import type Docker from "dockerode";
 import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
-import { exposedPorts, portBindings } from "./port-publishing.js";
+import { portKey } from "./port-publishing.js";
 
 /** Docker refuses memory limits under 6 MiB. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -170,4 +170,25 @@ export function buildPauseOptions(
       CpuShares: 2,
     },
   };
+}
+
+/**
+ * Published on 127.0.0.1 only. awsvpc ports get ephemeral host ports (the task's own address
+ * has the real port, and a fixed host port would collide between tasks); bridge honours hostPort
+ * unless the task is on a container instance (see port-publishing.ts). Two mappings of one
+ * container port get two bindings.
+ */
+function portBindings(c: RuntimeContainerSpec, honourHostPort: boolean): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of c.portMappings) {
+    if (!p.containerPort) continue;
+    (out[portKey(p)] ??= []).push({ HostIp: "127.0.0.1", HostPort: honourHostPort && p.hostPort ? String(p.hostPort) : "" });
+  }
+  return out;
+}
+
+function exposedPorts(c: RuntimeContainerSpec): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const p of c.portMappings) if (p.containerPort) out[portKey(p)] = {};
+  return out;
 }

@@ -11,8 +11,6 @@ import type { DockerConfig } from "./config.js";
 
 export type DockerNetworkMode = "awsvpc" | "bridge" | "host" | "none";
 
-type PortBindings = Record<string, { HostIp: string; HostPort: string }[]>;
-
 /**
  * The network the containers join. Host mode on a container instance runs in a namespace of its
  * own on the task network unless `docker.ec2HostNetwork` is `host`: sharing this machine's
@@ -25,29 +23,8 @@ export function dockerNetworkMode(spec: RuntimeTaskSpec, config: Pick<DockerConf
   return "awsvpc";
 }
 
-function portKey(p: { containerPort?: number; protocol?: string }): string {
+export function portKey(p: { containerPort?: number; protocol?: string }): string {
   return `${p.containerPort}/${(p.protocol ?? "tcp").toLowerCase()}`;
-}
-
-/**
- * Docker PortBindings, on 127.0.0.1 only. `fixedHostPorts`: a mapping's hostPort is the real one
- * (tasks on no container instance); otherwise every mapping gets a port Docker picks. Two
- * mappings of one container port get two bindings.
- */
-export function portBindings(c: RuntimeContainerSpec, fixedHostPorts: boolean): PortBindings {
-  const out: PortBindings = {};
-  for (const p of c.portMappings) {
-    if (!p.containerPort) continue;
-    const hostPort = fixedHostPorts && p.hostPort ? String(p.hostPort) : "";
-    (out[portKey(p)] ??= []).push({ HostIp: "127.0.0.1", HostPort: hostPort });
-  }
-  return out;
-}
-
-export function exposedPorts(c: RuntimeContainerSpec): Record<string, object> {
-  const out: Record<string, object> = {};
-  for (const p of c.portMappings) if (p.containerPort) out[portKey(p)] = {};
-  return out;
 }
 
 /** The bindings Docker made for a container, one per published mapping, in portMappings order. */
