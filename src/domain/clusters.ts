@@ -19,7 +19,7 @@ import {
 import { Messages } from "../errors/messages.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
 import { TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
-import { isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
+import { checkStrategyMix, isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
 import { describeEach } from "./describe-each.js";
 import { DEFAULT_CLUSTER, type Scope } from "./scope.js";
 import type { TagService } from "./tags.js";
@@ -61,7 +61,7 @@ export class ClusterService {
     if (input.tags) this.tags.validate(scope, input.tags);
     const providers = input.capacityProviders ?? [];
     const strategy = normalizeStrategy(input.defaultCapacityProviderStrategy ?? []);
-    this.checkStrategyProviders(providers, strategy);
+    this.checkStrategyProviders(scope, name, providers, strategy);
     const arn = Arn.cluster(scope, name);
     const record: ClusterRecord = {
       cluster: {
@@ -167,7 +167,7 @@ export class ClusterService {
   ): Cluster {
     const record = this.resolve(scope, name);
     const normalized = normalizeStrategy(strategy);
-    this.checkStrategyProviders(providers, normalized);
+    this.checkStrategyProviders(scope, record.cluster.clusterName!, providers, normalized);
     const state = this.state(scope);
     const removed = (record.cluster.capacityProviders ?? []).filter((p) => !providers.includes(p));
     for (const provider of removed) {
@@ -181,15 +181,28 @@ export class ClusterService {
     return this.view(scope, record, ["SETTINGS", "CONFIGURATIONS", "TAGS"]);
   }
 
-  private checkStrategyProviders(providers: string[], strategy: CapacityProviderStrategyItem[]): void {
+  /**
+   * Providers must be FARGATE, FARGATE_SPOT or an ACTIVE Auto Scaling group provider that no other
+   * cluster uses; the strategy may name only associated providers, and not both kinds at once.
+   */
+  private checkStrategyProviders(scope: Scope, clusterName: string, providers: string[], strategy: CapacityProviderStrategyItem[]): void {
+    const state = this.state(scope);
     for (const p of providers) {
-      if (!isFargateProvider(p)) throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
+      if (isFargateProvider(p)) continue;
+      if (state.capacityProviders.get(p)?.provider.status !== "ACTIVE") {
+        throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
+      }
+      const other = [...state.clusters.values()].find(
+        (c) => c.cluster.status === "ACTIVE" && c.cluster.clusterName !== clusterName && (c.cluster.capacityProviders ?? []).includes(p),
+      );
+      if (other) throw new InvalidParameterException(Messages.capacityProviderOtherCluster(p, other.cluster.clusterName!));
     }
     for (const item of strategy) {
       if (!providers.includes(item.capacityProvider!)) {
         throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
       }
     }
+    checkStrategyMix(strategy);
   }
 
   /** The cluster as DescribeClusters shows it, with live counts. */

@@ -172,6 +172,28 @@ export const Messages = {
     `The specified capacity provider ${name} is in use and cannot be removed.`,
   /** SIMULATOR */
   capacityProviderUnknown: (name: string) => `The specified capacity provider ${name} does not exist.`,
+  capacityProviderExists:
+    "The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.",
+  capacityProviderNameInvalid:
+    'The specified capacity provider name is invalid. Up to 255 characters are allowed, including letters (upper and lowercase), numbers, underscores, and hyphens. The name cannot be prefixed with "aws", "ecs", or "fargate". Specify a valid name and try again.',
+  autoScalingGroupInUse:
+    "The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.",
+  managedTerminationProtectionNeedsScaleInProtection:
+    "The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled.",
+  strategyMixesFargateAndAsg:
+    "A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.",
+  /** The DELETE_FAILED updateStatusReason; DeleteCapacityProvider itself answers 200. */
+  capacityProviderDeleteAssociated: (cluster: string) =>
+    `The capacity provider cannot be deleted because it is associated with cluster: ${cluster}. Remove the capacity provider from the cluster and try again.`,
+  /** SIMULATOR */
+  capacityProviderUpdateInProgress: "The specified capacity provider is currently being updated. Wait for the update to complete and try again.",
+  /** SIMULATOR */
+  capacityProviderReserved: (name: string) => `The capacity provider ${name} is managed by AWS and cannot be created, updated or deleted.`,
+  /** SIMULATOR */
+  autoScalingGroupArnInvalid: "The specified Auto Scaling group ARN is invalid. Specify a valid Auto Scaling group ARN or name and try again.",
+  /** SIMULATOR: AWS lets a provider belong to one cluster at a time; its wording is not established. */
+  capacityProviderOtherCluster: (name: string, cluster: string) =>
+    `The capacity provider ${name} is already associated with cluster ${cluster}. Remove it from that cluster first.`,
 
   // Services (used by the service scheduler)
   serviceNotFound: "Service not found.",

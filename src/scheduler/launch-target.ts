@@ -1,7 +1,7 @@
 import type { CapacityProviderStrategyItem, Cluster, TaskDefinition } from "@aws-sdk/client-ecs";
 import { InvalidParameterException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
-import { normalizeStrategy } from "../domain/capacity-providers.js";
+import { checkStrategyMix, normalizeStrategy } from "../domain/capacity-providers.js";
 
 export type LaunchTarget =
   | { kind: "launchType"; launchType: "FARGATE" | "EC2" | "EXTERNAL" }
@@ -36,6 +36,7 @@ export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStr
       throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
     }
   }
+  checkStrategyMix(strategy);
   if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) throw new InvalidParameterException(Messages.strategyOneBase);
   if (strategy.every((s) => (s.weight ?? 0) === 0) && strategy.length > 1) {
     throw new InvalidParameterException(Messages.strategyAllZeroWeights);

@@ -1,4 +1,5 @@
 import type { OperationTable } from "../operation.js";
+import { capacityProviderOperations } from "./capacity-providers.js";
 import { clusterOperations } from "./clusters.js";
 import type { Domain } from "./domain.js";
 import { tagAndSettingOperations } from "./tags-settings.js";
@@ -11,6 +12,7 @@ export function buildOperationTable(d: Domain, extra: OperationTable[] = []): Op
   return Object.assign(
     {},
     clusterOperations(d),
+    capacityProviderOperations(d),
     taskDefinitionOperations(d),
     taskOperations(d),
     tagAndSettingOperations(d),
