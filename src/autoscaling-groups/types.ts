@@ -17,8 +17,8 @@ export interface AsgInstanceRecord {
   inServiceAt: number;
   /** Terminating:Wait ends at this time if nobody completes the lifecycle action. */
   heartbeatDeadline?: number;
-  /** Why it is terminating: the hook waited on, or managed draining. */
-  terminatingFor?: "lifecycle-hook" | "managed-draining";
+  /** Hooks still to complete before termination (managed draining is one of them). */
+  pendingHooks?: string[];
 }
 
 export interface LifecycleHookRecord {
