@@ -122,6 +122,10 @@ export const ConfigSchema = z.object({
   services: z.record(z.unknown()).optional(),
   spot: z.record(z.unknown()).optional(),
   capacity: z.record(z.unknown()).optional(),
+  /** Simulated EC2 Auto Scaling groups to create at start (src/autoscaling-groups/schema.ts validates each). */
+  autoScalingGroups: z.array(z.record(z.unknown())).optional(),
+  /** Timings of the simulated groups and of ECS managed scaling (src/autoscaling-groups/settings.ts). */
+  ec2AutoScaling: z.record(z.unknown()).optional(),
   /** Write every API call and its answer to this file as JSON lines (a tape `ecs-sim replay` reads). */
   record: z.string().min(1).optional(),
 });

@@ -163,6 +163,18 @@ export class ManagedScaling {
     track.last = { ...result, cluster };
     track.metrics.push({ time: now, value: result.metric, m: result.m, n: result.n });
     this.trim(track.metrics);
+    // Where AWS publishes it, so GetMetricData and alarms see it too.
+    state.metrics.put(
+      {
+        Namespace: "AWS/ECS/ManagedScaling",
+        MetricName: "CapacityProviderReservation",
+        Dimensions: [
+          { Name: "CapacityProviderName", Value: provider.name! },
+          { Name: "ClusterName", Value: cluster },
+        ],
+      },
+      { t: now, sum: result.metric, count: 1, min: result.metric, max: result.metric },
+    );
 
     if (asg.managedTerminationProtection === "ENABLED") this.protect(scope, group, result, cluster, provider.name!, track);
 

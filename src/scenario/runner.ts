@@ -19,6 +19,8 @@ export interface ScenarioHost {
   /** The chaos rule in force for an operation, to put back when a timed fault ends. */
   chaosRule(operation: string): { throttleProbability: number; serverErrorProbability: number } | undefined;
   blockImage(image: string): void;
+  /** Creates a simulated Auto Scaling group; absent where the simulator has no EC2 instances. */
+  createAutoScalingGroup?(spec: Record<string, unknown>, scope: Scope): unknown;
   unblockImage(image: string): void;
 }
 
@@ -104,6 +106,16 @@ export class ScenarioRun {
 
   private async buildWorld(): Promise<void> {
     const w = this.scenario.world;
+    for (const [i, spec] of w.autoScalingGroups.entries()) {
+      const where = `world.autoScalingGroups[${i}]`;
+      if (!this.host.createAutoScalingGroup) throw new ScenarioError(`${where}: this simulator has no EC2 Auto Scaling groups`);
+      try {
+        this.host.createAutoScalingGroup(spec, this.scopeOf(spec as { account?: string; region?: string }));
+      } catch (err) {
+        throw new ScenarioError(`${where}: ${(err as Error).message}`);
+      }
+      this.created.autoScalingGroups = (this.created.autoScalingGroups ?? 0) + 1;
+    }
     const groups: [string, string, Record<string, unknown>[]][] = [
       ["clusters", "CreateCluster", w.clusters],
       ["taskDefinitions", "RegisterTaskDefinition", w.taskDefinitions],

@@ -93,6 +93,8 @@ export const ScenarioSchema = z
     ...Where,
     world: z
       .object({
+        /** Simulated Auto Scaling groups, created first (as POST /_sim/autoscaling-groups takes them). */
+        autoScalingGroups: z.array(RequestBody).default([]),
         clusters: z.array(RequestBody).default([]),
         taskDefinitions: z.array(RequestBody).default([]),
         services: z.array(RequestBody).default([]),

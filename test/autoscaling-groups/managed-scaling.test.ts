@@ -96,6 +96,9 @@ describe("ECS managed scaling", () => {
       toDesiredCapacity: 5,
     });
     expect(h.scaler.view(scope).cp!.metrics[0]).toMatchObject({ value: 200, m: 5, n: 0 });
+    const cloudwatch = h.state.metrics.list().find((m) => m.id.MetricName === "CapacityProviderReservation")!;
+    expect(cloudwatch.id).toMatchObject({ Namespace: "AWS/ECS/ManagedScaling" });
+    expect(cloudwatch.points).toBeGreaterThan(20);
   });
 
   it("is deterministic by seed", async () => {
