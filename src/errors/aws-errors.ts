@@ -113,3 +113,7 @@ export class TargetNotFoundException extends AwsError {
 export class NamespaceNotFoundException extends AwsError {
   readonly code = "NamespaceNotFoundException";
 }
+/** EC2 Auto Scaling's (query protocol) refusal of a request. */
+export class AutoScalingValidationError extends AwsError {
+  readonly code = "ValidationError";
+}
