@@ -74,7 +74,7 @@ export class AutoScalingGroups {
       desiredCapacity: spec.desiredCapacity ?? spec.minSize,
       instanceType: spec.instanceType,
       availabilityZones: spec.availabilityZones ?? ["a", "b", "c"].map((z) => `${scope.region}${z}`),
-      cluster: spec.cluster ?? "default",
+      ...(spec.cluster ? { cluster: spec.cluster } : {}),
       newInstancesProtectedFromScaleIn: spec.newInstancesProtectedFromScaleIn,
       lifecycleHooks: spec.lifecycleHooks,
       bootDelayMs: typeof delay === "number" ? { min: delay, max: delay } : delay,
@@ -198,12 +198,13 @@ export class AutoScalingGroups {
     const zone = this.balancedZone(group);
     const { min, max } = group.bootDelayMs;
     const bootDelayMs = min === max ? min : this.opts.random.int(min, max);
+    const provider = this.providerName(scope, group);
     const { ec2InstanceId } = this.opts.launcher.launch(scope, {
-      cluster: group.cluster,
+      cluster: group.cluster ?? (provider && this.associatedCluster(scope, provider)) ?? "default",
       instanceType: group.instanceType,
       availabilityZone: zone,
       autoScalingGroupName: group.name,
-      ...(this.providerName(scope, group) ? { capacityProviderName: this.providerName(scope, group)! } : {}),
+      ...(provider ? { capacityProviderName: provider } : {}),
       bootDelayMs,
     });
     const now = this.opts.clock.now();
@@ -343,6 +344,14 @@ export class AutoScalingGroups {
     for (const r of state.capacityProviders.values()) {
       const ref = r.provider.autoScalingGroupProvider?.autoScalingGroupArn;
       if (r.provider.status === "ACTIVE" && (ref === group.arn || ref === group.name)) return r.provider.name;
+    }
+    return undefined;
+  }
+
+  private associatedCluster(scope: Scope, provider: string): string | undefined {
+    const state = this.opts.store.region(scope.account, scope.region);
+    for (const c of state.clusters.values()) {
+      if (c.cluster.status === "ACTIVE" && (c.cluster.capacityProviders ?? []).includes(provider)) return c.cluster.clusterName;
     }
     return undefined;
   }

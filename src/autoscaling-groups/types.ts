@@ -46,8 +46,11 @@ export interface AutoScalingGroupRecord {
   desiredCapacity: number;
   instanceType: string;
   availabilityZones: string[];
-  /** The ECS cluster launched instances join (ECS_CLUSTER in their user data). */
-  cluster: string;
+  /**
+   * The ECS cluster launched instances join (ECS_CLUSTER in their user data); unset, the cluster
+   * its capacity provider is associated with at launch, else `default`.
+   */
+  cluster?: string;
   newInstancesProtectedFromScaleIn: boolean;
   lifecycleHooks: LifecycleHookRecord[];
   /** Seeded boot delay range (ms) from launch to InService and registration. */

@@ -134,6 +134,22 @@ describe("Auto Scaling group capacity providers", () => {
     expect(mixedCreate.status).toBe(200);
   });
 
+  it("refuses a RunTask or CreateService strategy that mixes Fargate and Auto Scaling group providers", async () => {
+    await create("cp", "g");
+    await ok(sim, "CreateCluster", { clusterName: "c", capacityProviders: ["FARGATE", "cp"] });
+    await ok(sim, "RegisterTaskDefinition", { family: "web", containerDefinitions: [{ name: "app", image: "nginx", memory: 128 }] });
+    const strategy = [{ capacityProvider: "FARGATE", weight: 1 }, { capacityProvider: "cp", weight: 1 }];
+    for (const [op, body] of [
+      ["RunTask", { cluster: "c", taskDefinition: "web", capacityProviderStrategy: strategy }],
+      ["CreateService", { cluster: "c", serviceName: "s", taskDefinition: "web", desiredCount: 1, capacityProviderStrategy: strategy }],
+    ] as const) {
+      const res = await call(sim, op, body);
+      expect(res.body.message).toBe(
+        "A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.",
+      );
+    }
+  });
+
   it("pages DescribeCapacityProviders", async () => {
     for (let i = 0; i < 3; i++) await create(`cp${i}`, `g${i}`);
     const first = await ok(sim, "DescribeCapacityProviders", { maxResults: 3 });

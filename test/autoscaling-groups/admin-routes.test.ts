@@ -41,7 +41,7 @@ describe("admin API for simulated Auto Scaling groups", () => {
     const { app, clock } = build();
     const created = await req(app, "POST", "/_sim/autoscaling-groups", { name: "web-asg", arn: ASG_ARN, minSize: 0, maxSize: 3, instanceType: "m5.large" });
     expect(created.status).toBe(200);
-    expect(created.body.group).toMatchObject({ name: "web-asg", arn: ASG_ARN, desiredCapacity: 0, cluster: "default", instances: [] });
+    expect(created.body.group).toMatchObject({ name: "web-asg", arn: ASG_ARN, desiredCapacity: 0, cluster: null, instances: [] });
     const set = await req(app, "PUT", "/_sim/autoscaling-groups/web-asg/desired-capacity", { desiredCapacity: 2 });
     expect(set.body.group.instances.map((i: { lifecycleState: string }) => i.lifecycleState)).toEqual(["Pending", "Pending"]);
     await clock.advance(1000);

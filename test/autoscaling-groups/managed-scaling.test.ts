@@ -129,3 +129,16 @@ describe("ECS managed scaling", () => {
     expect(h.scaler.armed).toBe(false);
   });
 });
+
+describe("where a group's instances register", () => {
+  it("joins the cluster its capacity provider is associated with when the group names none", () => {
+    const h = harness(2);
+    h.group.cluster = undefined;
+    h.scaler.kick();
+    return h.clock.advance(MIN).then(() => {
+      h.launcher.provisioning = [{ cpu: 512, memory: 1024 }];
+      h.scaler.tick();
+      expect(h.launcher.live().map((i) => [i.spec.cluster, i.spec.capacityProviderName, i.spec.autoScalingGroupName])).toEqual([["c", "cp", "asg"]]);
+    });
+  });
+});

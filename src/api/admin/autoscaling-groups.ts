@@ -128,7 +128,7 @@ function view(g: AutoScalingGroupRecord) {
     desiredCapacity: g.desiredCapacity,
     instanceType: g.instanceType,
     availabilityZones: g.availabilityZones,
-    cluster: g.cluster,
+    cluster: g.cluster ?? null,
     newInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
     lifecycleHooks: g.lifecycleHooks,
     bootDelayMs: g.bootDelayMs,
