@@ -158,6 +158,22 @@ export class AutoScalingGroups {
     if (instance.pendingHooks.length === 0) this.finishTermination(scope, group, instance, `lifecycle action ${result}`);
   }
 
+  /**
+   * An instance of a group was terminated outside the group (an admin terminate, a spot
+   * interruption): the group forgets it and launches a replacement, as an EC2 health check would.
+   * Call it from the container-instance layer's "terminated" change.
+   */
+  instanceTerminated(scope: Scope, ec2InstanceId: string): void {
+    for (const group of this.opts.store.region(scope.account, scope.region).autoScalingGroups.values()) {
+      const instance = group.instances.find((i) => i.instanceId === ec2InstanceId);
+      if (!instance || instance.lifecycleState === "Terminated") continue;
+      group.instances = group.instances.filter((i) => i !== instance);
+      this.activity(group, { kind: "terminate", description: `Instance ${ec2InstanceId} was terminated outside the group`, cause: "an instance was terminated", instanceId: ec2InstanceId });
+      this.reconcile(scope, group, "an instance was terminated");
+      return;
+    }
+  }
+
   /** Processes whatever is due now (boots, heartbeat timeouts, drained instances) and re-arms. */
   wake(scope: Scope, name: string): void {
     const group = this.opts.store.region(scope.account, scope.region).autoScalingGroups.get(name);

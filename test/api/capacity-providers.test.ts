@@ -38,6 +38,9 @@ describe("Auto Scaling group capacity providers", () => {
     expect(named.capacityProviders[0].tags).toEqual([{ key: "team", value: "a" }]);
     expect(named.failures).toEqual([{ arn: "ghost", reason: "MISSING" }]);
     expect((await ok(sim, "ListTagsForResource", { resourceArn: CP_ARN("cp-one") })).tags).toEqual([{ key: "team", value: "a" }]);
+    await ok(sim, "TagResource", { resourceArn: CP_ARN("cp-one"), tags: [{ key: "env", value: "dev" }] });
+    await ok(sim, "UntagResource", { resourceArn: CP_ARN("cp-one"), tagKeys: ["team"] });
+    expect((await ok(sim, "ListTagsForResource", { resourceArn: CP_ARN("cp-one") })).tags).toEqual([{ key: "env", value: "dev" }]);
   });
 
   it("refuses reserved prefixes, bad characters, a second provider of the name or of the group", async () => {

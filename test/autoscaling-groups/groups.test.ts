@@ -118,7 +118,18 @@ describe("simulated Auto Scaling groups", () => {
     expect(h.launcher.calls).toEqual([`launch ${id} us-east-1a 0`, `drain ${id}`, `terminate ${id}`]);
   });
 
-  it("replaces an instance terminated below the desired capacity", () => {
+  it("replaces an instance terminated outside the group", () => {
+    const h = harness();
+    const g = h.groups.create(scope, { name: "asg", minSize: 0, maxSize: 3, desiredCapacity: 2, instanceType: "m5.large", bootDelayMs: 0 });
+    const gone = g.instances[0]!.instanceId;
+    h.launcher.terminate(scope, gone);
+    h.groups.instanceTerminated(scope, gone);
+    expect(g.instances).toHaveLength(2);
+    expect(g.instances.map((i) => i.instanceId)).not.toContain(gone);
+    expect(h.launcher.live()).toHaveLength(2);
+  });
+
+  it("lowers the desired capacity with a new maximum", () => {
     const h = harness();
     const g = h.groups.create(scope, { name: "asg", minSize: 1, maxSize: 2, desiredCapacity: 2, instanceType: "m5.large", bootDelayMs: 0 });
     h.groups.update(scope, "asg", { maxSize: 1 });
