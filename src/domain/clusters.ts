@@ -171,10 +171,12 @@ export class ClusterService {
     const state = this.state(scope);
     const removed = (record.cluster.capacityProviders ?? []).filter((p) => !providers.includes(p));
     for (const provider of removed) {
-      const inUse = [...state.tasks.members(TaskIndex.capacityProvider(record.cluster.clusterName!, provider))].some(
-        (t) => t.task.lastStatus !== "STOPPED",
-      );
-      if (inUse) throw new ResourceInUseException(Messages.capacityProviderInUse(provider));
+      const inUse =
+        [...state.tasks.members(TaskIndex.capacityProvider(record.cluster.clusterName!, provider))].some((t) => t.task.lastStatus !== "STOPPED") ||
+        [...state.servicesInCluster(record.cluster.clusterName!)].some(
+          (s) => s.service.status !== "INACTIVE" && (s.service.capacityProviderStrategy ?? []).some((i) => i.capacityProvider === provider),
+        );
+      if (inUse) throw new ResourceInUseException(Messages.capacityProviderInUse);
     }
     record.cluster.capacityProviders = [...providers];
     record.cluster.defaultCapacityProviderStrategy = normalized;

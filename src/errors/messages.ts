@@ -167,9 +167,8 @@ export const Messages = {
   invalidArn: (arn: string) => `Invalid arn: ${arn}`,
 
   // Capacity providers
-  /** SIMULATOR */
-  capacityProviderInUse: (name: string) =>
-    `The specified capacity provider ${name} is in use and cannot be removed.`,
+  /** AWS's words (CloudFormation and CDK users quote them); they name no provider. */
+  capacityProviderInUse: "The specified capacity provider is in use and cannot be removed.",
   /** SIMULATOR */
   capacityProviderUnknown: (name: string) => `The specified capacity provider ${name} does not exist.`,
   capacityProviderExists:

@@ -153,6 +153,28 @@ describe("Auto Scaling group capacity providers", () => {
     }
   });
 
+  it("refuses to remove a provider from its cluster while a service's strategy names it", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c", capacityProviders: ["FARGATE", "FARGATE_SPOT"] });
+    await ok(sim, "RegisterTaskDefinition", {
+      family: "f",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [{ name: "app", image: "nginx" }],
+    });
+    await ok(sim, "CreateService", {
+      cluster: "c",
+      serviceName: "s",
+      taskDefinition: "f",
+      desiredCount: 0,
+      capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-12345678"] } },
+    });
+    const res = await call(sim, "PutClusterCapacityProviders", { cluster: "c", capacityProviders: ["FARGATE"], defaultCapacityProviderStrategy: [] });
+    expect(res.body).toMatchObject({ __type: "ResourceInUseException", message: "The specified capacity provider is in use and cannot be removed." });
+  });
+
   it("pages DescribeCapacityProviders", async () => {
     for (let i = 0; i < 3; i++) await create(`cp${i}`, `g${i}`);
     const first = await ok(sim, "DescribeCapacityProviders", { maxResults: 3 });
