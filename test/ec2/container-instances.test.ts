@@ -240,4 +240,22 @@ describe("container instances", () => {
     expect(res.body.__type).toBe("ClusterContainsContainerInstancesException");
     expect(res.body.message).toBe("The Cluster cannot be deleted while Container Instances are active or draining.");
   });
+
+  it("reports the schedulable count of a task size, instance by instance", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    const made = await instances(2);
+    await ok(sim, "RegisterTaskDefinition", { family: "half", containerDefinitions: [{ name: "a", image: "x", cpu: 512, memory: 2048 }] });
+    await ok(sim, "RunTask", { cluster: "c", taskDefinition: "half", count: 2, placementStrategy: [{ type: "binpack", field: "memory" }] });
+    const bySize = await admin(sim, "GET", "/_sim/schedulable?cluster=c&cpu=512&memory=2048");
+    expect(bySize.status).toBe(200);
+    // 7985 MiB holds three 2048 MiB tasks: the binpacked instance has room for one more.
+    const rows = bySize.body.capacityProviders[0].instances;
+    expect(rows.map((r: any) => r.ec2InstanceId).sort()).toEqual(made.map((i) => i.ec2InstanceId).sort());
+    expect(rows.map((r: any) => r.schedulable).sort()).toEqual([1, 3]);
+    expect(bySize.body.total).toBe(4);
+    const byDefinition = await admin(sim, "GET", "/_sim/schedulable?cluster=c&taskDefinition=half");
+    expect(byDefinition.body.total).toBe(4);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=c")).status).toBe(400);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=nope&cpu=1&memory=1")).status).toBe(404);
+  });
 });
