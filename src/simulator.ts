@@ -493,6 +493,19 @@ export class Simulator {
         chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
+        launchInstances: (req, scope) => ({
+          ec2InstanceIds: this.instances.launchRequest(scope, req, "admin").map((r) => r.instance.ec2InstanceId),
+        }),
+        drainInstances: (sel, scope) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.drain(scope, r.instance.ec2InstanceId!);
+          return { drained: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
+        terminateInstances: (sel, scope, spotNotice) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.terminate(scope, r.instance.ec2InstanceId!, { spotNotice });
+          return { terminated: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
       },
       scenario,
     );

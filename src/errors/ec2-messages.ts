@@ -1,7 +1,8 @@
 /**
- * Client-visible strings of the EC2 launch type, kept apart until they join messages.ts. Copied
- * from AWS responses seen in public records (docs/ec2-instances.md lists where); strings marked
- * SIMULATOR are the simulator's own wording where no AWS text was found.
+ * Client-visible strings of the EC2 launch type (container instances, placement, attributes),
+ * beside messages.ts, which holds the rest. Copied from AWS responses seen in public records
+ * (docs/ec2-instances.md lists where); strings marked SIMULATOR are the simulator's own wording
+ * where no AWS text was found.
  */
 
 /** RunTask/StartTask `failures[].reason` values for a container instance that cannot take a task. */

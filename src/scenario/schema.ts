@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { durationMs } from "../core/duration.js";
+import { InstanceRequestSchema, InstanceSelectorSchema } from "../domain/container-instances/spec-schema.js";
 
 /**
  * A scenario file: the world to build, then a timeline of faults and calls. It is the one
@@ -65,6 +66,9 @@ const StepSchema = z
     serverErrors: Faults.optional(),
     quotas: z.record(z.unknown()).optional(),
     unpullableImage: UnpullableImage.optional(),
+    launchInstances: InstanceRequestSchema.optional(),
+    drainInstances: InstanceSelectorSchema.optional(),
+    terminateInstances: InstanceSelectorSchema.extend({ spotNotice: z.boolean().default(false) }).optional(),
   })
   .strict()
   .superRefine((step, ctx) => {
@@ -75,12 +79,23 @@ const StepSchema = z
         message: `a step takes exactly one of ${ACTIONS.join(", ")} (found ${actions.length ? actions.join(", ") : "none"})`,
       });
     }
-    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas)) {
+    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas || step.launchInstances || step.drainInstances || step.terminateInstances)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["for"], message: "`for` applies to capacityShortage, throttle, serverErrors and unpullableImage" });
     }
   });
 
-export const ACTIONS = ["call", "interruptSpot", "capacityShortage", "throttle", "serverErrors", "quotas", "unpullableImage"] as const;
+export const ACTIONS = [
+  "call",
+  "interruptSpot",
+  "capacityShortage",
+  "throttle",
+  "serverErrors",
+  "quotas",
+  "unpullableImage",
+  "launchInstances",
+  "drainInstances",
+  "terminateInstances",
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const ScenarioSchema = z
@@ -93,9 +108,11 @@ export const ScenarioSchema = z
     ...Where,
     world: z
       .object({
-        /** Simulated Auto Scaling groups, created first (as POST /_sim/autoscaling-groups takes them). */
+        /** Simulated Auto Scaling groups, created after the clusters and instances (as POST /_sim/autoscaling-groups takes them). */
         autoScalingGroups: z.array(RequestBody).default([]),
         clusters: z.array(RequestBody).default([]),
+        /** Simulated EC2 instances, registered after the clusters. */
+        containerInstances: z.array(InstanceRequestSchema).default([]),
         taskDefinitions: z.array(RequestBody).default([]),
         services: z.array(RequestBody).default([]),
         tasks: z.array(RequestBody).default([]),
