@@ -18,6 +18,10 @@ export interface Ec2AutoScaling {
   settings: Ec2AutoScalingSettings;
   /** Creates the groups of the config file's `autoScalingGroups` (in the config's account and region unless they say otherwise). */
   createConfiguredGroups(specs: unknown[] | undefined): void;
+  /** Timers cancelled and history dropped, for the simulator's reset (the store is reset by its owner). */
+  reset(): void;
+  /** After a restore from a state dir: timers of booting, terminating and draining instances, and the loop. */
+  resume(): void;
   close(): void;
 }
 
@@ -72,6 +76,14 @@ export function createEc2AutoScaling(deps: Ec2AutoScalingDeps): Ec2AutoScaling {
         const spec = AutoScalingGroupSpecSchema.parse(raw);
         groups.create({ account: spec.account ?? ctx.config.accountId, region: spec.region ?? ctx.config.region }, spec);
       }
+    },
+    reset() {
+      groups.close();
+      scaling.reset();
+    },
+    resume() {
+      groups.resume();
+      scaling.kick();
     },
     close() {
       groups.close();

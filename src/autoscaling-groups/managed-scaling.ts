@@ -105,6 +105,12 @@ export class ManagedScaling {
     this.timer = undefined;
   }
 
+  /** As just started: no timer, no history (the simulator's reset). */
+  reset(): void {
+    this.close();
+    this.tracks.clear();
+  }
+
   /** The metric history and scaling actions per provider, for GET /_sim/autoscaling-groups. */
   view(scope: Scope): Record<string, { metrics: ScalingDatapoint[]; actions: ScalingAction[]; last?: ScalingEvaluation & { cluster: string } }> {
     const out: Record<string, { metrics: ScalingDatapoint[]; actions: ScalingAction[]; last?: ScalingEvaluation & { cluster: string } }> = {};

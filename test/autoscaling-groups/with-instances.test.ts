@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createEc2AutoScaling } from "../../src/autoscaling-groups/index.js";
 import { storeScalingInputs } from "../../src/autoscaling-groups/store-inputs.js";
 import type { RunningSimulator } from "../../src/index.js";
-import { ok, useVirtualSim } from "../helpers/sim.js";
+import { call, ok, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
 useVirtualSim((s) => (sim = s));
@@ -16,6 +16,37 @@ function attach() {
 }
 
 describe("simulated groups with the container-instance layer", () => {
+  it("refuses managed termination protection on a group without scale-in protection for new instances", async () => {
+    const ec2 = attach();
+    try {
+      ec2.groups.create(scope, { name: "open", minSize: 0, maxSize: 1, instanceType: "m5.large" });
+      const res = await call(sim, "CreateCapacityProvider", { name: "cp", autoScalingGroupProvider: { autoScalingGroupArn: "open", managedTerminationProtection: "ENABLED" } });
+      expect(res.body).toEqual({
+        __type: "ClientException",
+        message:
+          "The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled.",
+      });
+      ec2.groups.update(scope, "open", { newInstancesProtectedFromScaleIn: true });
+      expect((await call(sim, "CreateCapacityProvider", { name: "cp", autoScalingGroupProvider: { autoScalingGroupArn: "open", managedTerminationProtection: "ENABLED" } })).status).toBe(200);
+    } finally {
+      ec2.close();
+    }
+  });
+
+  it("resumes booting instances after a reset of its timers", async () => {
+    const ec2 = attach();
+    try {
+      await ok(sim, "CreateCluster", { clusterName: "c" });
+      const g = ec2.groups.create(scope, { name: "g", minSize: 0, maxSize: 2, desiredCapacity: 1, instanceType: "m5.large", cluster: "c", bootDelayMs: 10_000 });
+      ec2.reset();
+      ec2.resume();
+      await sim.advanceClock(10_000);
+      expect(g.instances[0]!.lifecycleState).toBe("InService");
+    } finally {
+      ec2.close();
+    }
+  });
+
   it("launches instances that register into the provider's cluster after their boot delay, and drains them away", async () => {
     const ec2 = attach();
     try {
