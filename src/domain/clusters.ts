@@ -200,9 +200,9 @@ export class ClusterService {
     const state = this.state(scope);
     for (const p of providers) {
       if (isFargateProvider(p)) continue;
-      if (state.capacityProviders.get(p)?.provider.status !== "ACTIVE") {
-        throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
-      }
+      const known = state.capacityProviders.get(p);
+      if (!known) throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
+      if (known.provider.status !== "ACTIVE") throw new InvalidParameterException(Messages.capacityProviderNotActive(p));
       const other = [...state.clusters.values()].find(
         (c) => c.cluster.status === "ACTIVE" && c.cluster.clusterName !== clusterName && (c.cluster.capacityProviders ?? []).includes(p),
       );

@@ -182,6 +182,10 @@ export const Messages = {
   /** The DELETE_FAILED updateStatusReason; DeleteCapacityProvider itself answers 200. */
   capacityProviderDeleteAssociated: (cluster: string) =>
     `The capacity provider cannot be deleted because it is associated with cluster: ${cluster}. Remove the capacity provider from the cluster and try again.`,
+  capacityProviderNotActive: (name: string) =>
+    `The specified capacity provider '${name}' is not in an ACTIVE state. Specify a valid capacity provider and try again.`,
+  /** The reason in a service's unable-to-place event when the provider's group has no instance. */
+  noContainerInstancesInCapacityProvider: "No Container Instances were found in your capacity provider.",
   /** SIMULATOR */
   capacityProviderUpdateInProgress: "The specified capacity provider is currently being updated. Wait for the update to complete and try again.",
   /** SIMULATOR */

@@ -100,6 +100,11 @@ describe("Auto Scaling group capacity providers", () => {
     expect((await ok(sim, "DescribeCapacityProviders", {})).capacityProviders).toHaveLength(2);
     const again = await call(sim, "DeleteCapacityProvider", { capacityProvider: "cp" });
     expect(again.body.__type).toBe("ClientException");
+    const inactive = await call(sim, "PutClusterCapacityProviders", { cluster: "c", capacityProviders: ["cp"], defaultCapacityProviderStrategy: [] });
+    expect(inactive.body).toMatchObject({
+      __type: "InvalidParameterException",
+      message: "The specified capacity provider 'cp' is not in an ACTIVE state. Specify a valid capacity provider and try again.",
+    });
     // The name and the group are free again.
     await create("cp", "g");
   });
