@@ -401,6 +401,7 @@ export class Simulator {
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+    this.ctx.bus.subscribe("instance.changed", () => this.flushSoon());
   }
 
   private flushSoon(): void {
