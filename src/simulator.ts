@@ -203,6 +203,10 @@ export class Simulator {
     );
     this.instances = new ContainerInstances(registry, instanceLifecycle, clusters, tags);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity, this.instances);
+    // Tasks waiting in PROVISIONING get their chance whenever an instance registers or changes.
+    registry.onChange((change) => {
+      if (change.kind !== "resources") tasks.provisioning.retry();
+    });
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
       this.loadBalancers = new LocalLoadBalancers({
@@ -401,6 +405,7 @@ export class Simulator {
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+    this.ctx.bus.subscribe("instance.changed", () => this.flushSoon());
   }
 
   private flushSoon(): void {
@@ -543,6 +548,7 @@ export class Simulator {
     this.services.dispose();
     await this.loadBalancers?.closeAll();
     this.instances.lifecycle.dispose();
+    this.domain.tasks.provisioning.dispose();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
@@ -585,6 +591,7 @@ export class Simulator {
     this.services.close();
     this.spot.close();
     this.instances.lifecycle.dispose();
+    this.domain.tasks.provisioning.close();
     this.lifecycle.beginShutdown();
     await this.loadBalancers?.closeAll();
     this.events.close();
