@@ -1,5 +1,7 @@
 import type { Task } from "@aws-sdk/client-ecs";
+import { isFargateProvider } from "../domain/capacity-providers.js";
 import type { Scope } from "../domain/scope.js";
+import type { AutoScalingProviders } from "../scheduler/capacity.js";
 import { Arn } from "../state/arn.js";
 import { familyOfDefinitionArn, TaskIndex, type RegionState, type Store } from "../state/store.js";
 import type { ManagedScalingInputs } from "./managed-scaling.js";
@@ -57,4 +59,19 @@ function taskNeed(state: RegionState, task: Task): TaskNeed {
   cpu ||= containerCpu;
   memory ||= containerMemory;
   return { cpu, memory };
+}
+
+/**
+ * What the task scheduler asks of capacity providers, read from the store: every provider but
+ * FARGATE and FARGATE_SPOT is an Auto Scaling group provider, and tasks wait for capacity only
+ * where managed scaling is ENABLED (elsewhere they fail at once, as on AWS).
+ */
+export function storeAutoScalingProviders(store: Store): AutoScalingProviders {
+  return {
+    isAutoScaling: (_scope, name) => !isFargateProvider(name),
+    waitsForCapacity: (scope, name) => {
+      const p = store.region(scope.account, scope.region).capacityProviders.get(name)?.provider;
+      return p?.status === "ACTIVE" && p.autoScalingGroupProvider?.managedScaling?.status === "ENABLED";
+    },
+  };
 }

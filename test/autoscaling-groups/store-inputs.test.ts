@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { storeScalingInputs } from "../../src/autoscaling-groups/store-inputs.js";
+import { storeAutoScalingProviders, storeScalingInputs } from "../../src/autoscaling-groups/store-inputs.js";
+import { normalizeProvider } from "../../src/domain/asg-capacity-providers.js";
 import { Store, type ContainerInstanceRecord, type TaskRecord } from "../../src/state/store.js";
 
 const scope = { account: "000000000000", region: "us-east-1" };
@@ -62,5 +63,15 @@ describe("managed scaling inputs read from the store", () => {
     const inputs = storeScalingInputs(store);
     expect(inputs.instanceLoad(scope, "i-0123")).toEqual({ registered: true, nonDaemonTasks: 1 });
     expect(inputs.instanceLoad(scope, "i-booting")).toEqual({ registered: false, nonDaemonTasks: 0 });
+  });
+
+  it("tells the scheduler which providers are Auto Scaling groups and which make tasks wait", () => {
+    const store = new Store();
+    const state = store.region(scope.account, scope.region);
+    state.capacityProviders.set("managed", { provider: { name: "managed", status: "ACTIVE", autoScalingGroupProvider: normalizeProvider({ autoScalingGroupArn: "a", managedScaling: { status: "ENABLED" } }) } });
+    state.capacityProviders.set("manual", { provider: { name: "manual", status: "ACTIVE", autoScalingGroupProvider: normalizeProvider({ autoScalingGroupArn: "b" }) } });
+    const providers = storeAutoScalingProviders(store);
+    expect(["FARGATE", "FARGATE_SPOT", "managed", "manual"].map((p) => providers.isAutoScaling(scope, p))).toEqual([false, false, true, true]);
+    expect(["managed", "manual", "ghost"].map((p) => providers.waitsForCapacity(scope, p))).toEqual([true, false, false]);
   });
 });
