@@ -199,7 +199,9 @@ export class AutoScalingGroups {
   /** Launches or terminates until the in-service-or-pending count meets the desired capacity. */
   reconcile(scope: Scope, group: AutoScalingGroupRecord, cause: string): void {
     const active = () => group.instances.filter((i) => ACTIVE_STATES.has(i.lifecycleState));
-    while (active().length < group.desiredCapacity) this.launch(scope, group, cause);
+    while (active().length < group.desiredCapacity) {
+      if (!this.launch(scope, group, cause)) break;
+    }
     let excess = active().length - group.desiredCapacity;
     while (excess > 0) {
       const victim = this.pickForTermination(active());
@@ -210,19 +212,28 @@ export class AutoScalingGroups {
     this.arm(scope, group);
   }
 
-  private launch(scope: Scope, group: AutoScalingGroupRecord, cause: string): void {
+  /** Launches one instance; false when the launcher refused (the group stays short and says why). */
+  private launch(scope: Scope, group: AutoScalingGroupRecord, cause: string): boolean {
     const zone = this.balancedZone(group);
     const { min, max } = group.bootDelayMs;
     const bootDelayMs = min === max ? min : this.opts.random.int(min, max);
     const provider = this.providerName(scope, group);
-    const { ec2InstanceId } = this.opts.launcher.launch(scope, {
-      cluster: group.cluster ?? (provider && this.associatedCluster(scope, provider)) ?? "default",
-      instanceType: group.instanceType,
-      availabilityZone: zone,
-      autoScalingGroupName: group.name,
-      ...(provider ? { capacityProviderName: provider } : {}),
-      bootDelayMs,
-    });
+    let ec2InstanceId: string;
+    try {
+      ec2InstanceId = this.opts.launcher.launch(scope, {
+        cluster: group.cluster ?? (provider && this.associatedCluster(scope, provider)) ?? "default",
+        instanceType: group.instanceType,
+        availabilityZone: zone,
+        autoScalingGroupName: group.name,
+        ...(provider ? { capacityProviderName: provider } : {}),
+        bootDelayMs,
+      }).ec2InstanceId;
+    } catch (err) {
+      const message = (err as Error).message;
+      this.activity(group, { kind: "launch", description: `Launching a new EC2 instance failed: ${message}`, cause });
+      this.opts.logger.warn(`auto scaling group ${group.name} could not launch an instance`, { error: message });
+      return false;
+    }
     const now = this.opts.clock.now();
     const instance: AsgInstanceRecord = {
       instanceId: ec2InstanceId,
@@ -239,6 +250,7 @@ export class AutoScalingGroups {
       instance.lifecycleState = "InService";
       this.publish(scope, group, "EC2 Instance Launch Successful", instance, { StatusCode: "InProgress" });
     }
+    return true;
   }
 
   /** The zone with the fewest running or pending instances, the group's order breaking ties. */

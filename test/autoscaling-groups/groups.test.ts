@@ -129,6 +129,16 @@ describe("simulated Auto Scaling groups", () => {
     expect(h.launcher.live()).toHaveLength(2);
   });
 
+  it("stays short, saying why, when the launcher refuses an instance", () => {
+    const h = harness();
+    h.launcher.launch = () => {
+      throw new Error("Cluster not found.");
+    };
+    const g = h.groups.create(scope, { name: "asg", minSize: 0, maxSize: 3, desiredCapacity: 2, instanceType: "m5.large", bootDelayMs: 0 });
+    expect(g.instances).toEqual([]);
+    expect(g.activities.at(-1)!.description).toBe("Launching a new EC2 instance failed: Cluster not found.");
+  });
+
   it("lowers the desired capacity with a new maximum", () => {
     const h = harness();
     const g = h.groups.create(scope, { name: "asg", minSize: 1, maxSize: 2, desiredCapacity: 2, instanceType: "m5.large", bootDelayMs: 0 });
