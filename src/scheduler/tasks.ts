@@ -34,7 +34,7 @@ import { NO_MANAGED_SCALING, type AutoScalingProviders, type CapacityGate } from
 import { ProvisioningQueue } from "./provisioning.js";
 import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "./launch-target.js";
 import { placeTasks } from "./placement.js";
-import { newTask, runtimeSpec } from "./task-factory.js";
+import { newTask, runtimeSpec, type NewTaskParams } from "./task-factory.js";
 import type { TaskLifecycle } from "./task-lifecycle.js";
 
 /** A validated request to start `count` tasks of one definition. */
@@ -188,24 +188,7 @@ export class TaskScheduler {
     const failures: Failure[] = [];
     const launchType = plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE";
     for (const provider of providers) {
-      const task = newTask(
-        {
-          scope,
-          clusterName,
-          clusterArn: plan.cluster.clusterArn!,
-          definition: plan.definition,
-          overrides: plan.overrides,
-          launchType,
-          ...(provider ? { capacityProviderName: provider } : {}),
-          networkConfiguration: plan.networkConfiguration,
-          startedBy: plan.startedBy,
-          group: plan.group,
-          tags: plan.tags,
-          enableExecuteCommand: plan.enableExecuteCommand,
-          now: new Date(this.ctx.clock.now()),
-        },
-        this.ctx.random,
-      );
+      const task = newTask(this.taskParams(scope, plan, launchType, provider), this.ctx.random);
       const refusal = launchType === "FARGATE" ? this.admit(scope, task, clusterName, opts) : undefined;
       if (refusal) {
         failures.push({ reason: refusal });
@@ -245,19 +228,7 @@ export class TaskScheduler {
     const make = (slot?: Ec2Slot) =>
       newTask(
         {
-          scope,
-          clusterName,
-          clusterArn: plan.cluster.clusterArn!,
-          definition: plan.definition,
-          overrides: plan.overrides,
-          launchType: "EC2",
-          ...(provider ? { capacityProviderName: provider } : {}),
-          networkConfiguration: plan.networkConfiguration,
-          startedBy: plan.startedBy,
-          group: plan.group,
-          tags: plan.tags,
-          enableExecuteCommand: plan.enableExecuteCommand,
-          now: new Date(this.ctx.clock.now()),
+          ...this.taskParams(scope, plan, "EC2", provider),
           ...(slot ? { containerInstanceArn: slot.containerInstanceArn } : {}),
           ...(slot?.availabilityZone ? { availabilityZone: slot.availabilityZone } : {}),
         },
@@ -284,6 +255,25 @@ export class TaskScheduler {
       tasks,
       failures,
       shortfall: { unplaced, noInstances: result.noInstances, ...(provider ? { provider } : {}), ...(result.closest ? { closest: result.closest } : {}) },
+    };
+  }
+
+  /** What every new task of a launch plan shares. */
+  private taskParams(scope: Scope, plan: LaunchPlan, launchType: NewTaskParams["launchType"], provider?: string): NewTaskParams {
+    return {
+      scope,
+      clusterName: plan.cluster.clusterName!,
+      clusterArn: plan.cluster.clusterArn!,
+      definition: plan.definition,
+      overrides: plan.overrides,
+      launchType,
+      ...(provider ? { capacityProviderName: provider } : {}),
+      networkConfiguration: plan.networkConfiguration,
+      startedBy: plan.startedBy,
+      group: plan.group,
+      tags: plan.tags,
+      enableExecuteCommand: plan.enableExecuteCommand,
+      now: new Date(this.ctx.clock.now()),
     };
   }
 
