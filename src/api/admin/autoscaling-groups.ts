@@ -132,7 +132,12 @@ function view(g: AutoScalingGroupRecord) {
     newInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
     lifecycleHooks: g.lifecycleHooks,
     bootDelayMs: g.bootDelayMs,
-    instances: g.instances.map((i) => ({ ...i, launchedAt: new Date(i.launchedAt).toISOString(), inServiceAt: new Date(i.inServiceAt).toISOString() })),
+    instances: g.instances.map((i) => ({
+      ...i,
+      launchedAt: new Date(i.launchedAt).toISOString(),
+      inServiceAt: new Date(i.inServiceAt).toISOString(),
+      ...(i.heartbeatDeadline !== undefined ? { heartbeatDeadline: new Date(i.heartbeatDeadline).toISOString() } : {}),
+    })),
     activities: g.activities.slice(-50).map((a) => ({ ...a, time: new Date(a.time).toISOString() })),
   };
 }
