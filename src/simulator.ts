@@ -16,6 +16,11 @@ import { TagService } from "./domain/tags.js";
 import { TaskDefinitionRegistry } from "./domain/task-definitions.js";
 import { ContainerInstanceRegistry } from "./domain/container-instances/registry.js";
 import { ContainerInstances, InstanceLifecycle } from "./scheduler/instances/index.js";
+import { AutoScalingGroupSpecSchema, createEc2AutoScaling, type Ec2AutoScaling } from "./autoscaling-groups/index.js";
+import { storeAutoScalingProviders, storeScalingInputs } from "./autoscaling-groups/store-inputs.js";
+import { autoScalingQueryTarget } from "./autoscaling-groups/query-api.js";
+import { registerAutoScalingGroupRoutes } from "./api/admin/autoscaling-groups.js";
+import { CapacityProviderService } from "./domain/asg-capacity-providers.js";
 import { createQuotaGate, LimitsEngine, parseQuotasConfig, quotasSummary } from "./quotas/index.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
@@ -111,6 +116,8 @@ export class Simulator {
   readonly capacity: CapacityShortages;
   private readonly runtime: TaskRuntime;
   private readonly lifecycle: TaskLifecycle;
+  /** Simulated Auto Scaling groups behind capacity providers, and ECS managed scaling. */
+  readonly ec2: Ec2AutoScaling;
   /** EC2 container instances: registry, lifecycle (launch, drain, terminate) and attributes. */
   readonly instances: ContainerInstances;
   /** The service scheduler; also reachable as `domain.services`. */
@@ -202,10 +209,29 @@ export class Simulator {
       this.domain.tasks.stopBySystem(taskArn, "TerminationNotice", reason, { killBy: this.ctx.clock.now() }),
     );
     this.instances = new ContainerInstances(registry, instanceLifecycle, clusters, tags);
-    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity, this.instances);
-    // Tasks waiting in PROVISIONING get their chance whenever an instance registers or changes.
+    this.ec2 = createEc2AutoScaling({
+      ctx: this.ctx,
+      launcher: instanceLifecycle,
+      inputs: storeScalingInputs(this.ctx.store),
+      events: this.events,
+      settings: config.ec2AutoScaling,
+    });
+    const tasks = new TaskScheduler(
+      this.ctx,
+      clusters,
+      taskDefinitions,
+      tags,
+      this.lifecycle,
+      this.capacity,
+      this.instances,
+      storeAutoScalingProviders(this.ctx.store),
+    );
     registry.onChange((change) => {
+      // Tasks waiting in PROVISIONING get their chance whenever an instance registers or changes.
       if (change.kind !== "resources") tasks.provisioning.retry();
+      // An instance of a group terminated from outside (admin API, spot) is replaced by its group.
+      if (change.kind === "terminated") this.ec2.groups.instanceTerminated(change.scope, change.ec2InstanceId);
+      this.ec2.scaling.kick();
     });
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
@@ -234,6 +260,10 @@ export class Simulator {
       settings: new AccountSettingsService(this.ctx),
       tasks,
       instances: this.instances,
+      capacityProviders: new CapacityProviderService(this.ctx, tags, {
+        settleMs: this.ec2.settings.capacityProviderSettleMs,
+        onChange: () => this.ec2.scaling.kick(),
+      }),
       services: this.services,
     };
 
@@ -276,7 +306,10 @@ export class Simulator {
         { prefix: scaling.prefix, handle: (operation, input, req) => scaling.handle(operation, input, req.scope) },
         { prefix: CLOUDWATCH_TARGET_PREFIX, handle: (operation, input, req) => cloudwatch.handle(operation, input, req.scope) },
       ],
-      formTargets: [{ ...CLOUDWATCH_QUERY, handle: (action, input, req) => cloudwatch.handle(action, input, req.scope) }],
+      formTargets: [
+        { ...CLOUDWATCH_QUERY, handle: (action, input, req) => cloudwatch.handle(action, input, req.scope) },
+        autoScalingQueryTarget(this.ec2.groups),
+      ],
       admin: (app) => {
         this.registerAdminRoutes(app, quotas);
         registerRpcV2Cbor(app, {
@@ -305,6 +338,12 @@ export class Simulator {
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
+    registerAutoScalingGroupRoutes(app, {
+      groups: this.ec2.groups,
+      scaling: this.ec2.scaling,
+      store: this.ctx.store,
+      defaults: { account: this.config.accountId, region: this.config.region },
+    });
     registerSchedulableRoute(app, {
       instances: this.instances,
       clusters: this.domain.clusters,
@@ -378,6 +417,8 @@ export class Simulator {
     if (this.runtime.kind === "simulated") this.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
     await this.dockerRuntime?.removeLeftovers();
     if (persistence) await this.attachState(persistence, saved);
+    if (saved) this.ec2.resume();
+    else this.ec2.createConfiguredGroups(this.config.autoScalingGroups);
     return this;
   }
 
@@ -498,6 +539,7 @@ export class Simulator {
         chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
+        createAutoScalingGroup: (spec, scope) => this.ec2.groups.create(scope, AutoScalingGroupSpecSchema.parse(spec)),
         launchInstances: (req, scope) => ({
           ec2InstanceIds: this.instances.launchRequest(scope, req, "admin").map((r) => r.instance.ec2InstanceId),
         }),
@@ -548,6 +590,7 @@ export class Simulator {
     this.services.dispose();
     await this.loadBalancers?.closeAll();
     this.instances.lifecycle.dispose();
+    this.ec2.reset();
     this.domain.tasks.provisioning.dispose();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
@@ -563,6 +606,7 @@ export class Simulator {
     // Launches in flight when the reset began may have armed timers while it awaited the runtime.
     if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.autoscaler.stop();
+    this.ec2.createConfiguredGroups(this.config.autoScalingGroups);
     this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
@@ -591,6 +635,7 @@ export class Simulator {
     this.services.close();
     this.spot.close();
     this.instances.lifecycle.dispose();
+    this.ec2.close();
     this.domain.tasks.provisioning.close();
     this.lifecycle.beginShutdown();
     await this.loadBalancers?.closeAll();

@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createEc2AutoScaling } from "../../src/autoscaling-groups/index.js";
-import { storeAutoScalingProviders, storeScalingInputs } from "../../src/autoscaling-groups/store-inputs.js";
-import { CapacityProviderService } from "../../src/domain/asg-capacity-providers.js";
-import { TagService } from "../../src/domain/tags.js";
 import { virtualSim, ok } from "../helpers/sim.js";
 
 const scope = { account: "000000000000", region: "us-east-1" };
 const MIN = 60_000;
 
-/** A simulator with the groups and the managed scaling loop attached as the composition root would. */
+/** A simulator on the virtual clock, with its Auto Scaling groups and capacity providers. */
 async function start(seed: number) {
   const sim = await virtualSim({ seed, logLevel: "silent" });
-  const s = sim.simulator;
-  const ec2 = createEc2AutoScaling({ ctx: s.ctx, launcher: s.instances.lifecycle, inputs: storeScalingInputs(s.ctx.store), events: s.events });
-  const providers = new CapacityProviderService(s.ctx, new TagService(s.ctx), { onChange: () => ec2.scaling.kick() });
-  // The composition root passes this to the TaskScheduler's constructor; until it does, the test sets it.
-  (s.domain.tasks as unknown as { autoScaling: unknown }).autoScaling = storeAutoScalingProviders(s.ctx.store);
-  return { sim, ec2, providers };
+  return { sim, ec2: sim.simulator.ec2, providers: sim.simulator.domain.capacityProviders! };
 }
 
 async function scenario(seed: number) {
