@@ -122,6 +122,8 @@ export const ConfigSchema = z.object({
   services: z.record(z.unknown()).optional(),
   spot: z.record(z.unknown()).optional(),
   capacity: z.record(z.unknown()).optional(),
+  /** Metric sources polled from outside (SQS queue depth): see src/metrics/config.ts. */
+  metrics: z.record(z.unknown()).optional(),
   /** Write every API call and its answer to this file as JSON lines (a tape `ecs-sim replay` reads). */
   record: z.string().min(1).optional(),
 });

@@ -58,6 +58,10 @@ import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { parseMetricsConfig } from "./metrics/config.js";
+import { MetricSampler } from "./metrics/sampler.js";
+import { ServiceUtilizationSource } from "./metrics/sources/service-utilization.js";
+import { SqsQueueDepthSource } from "./metrics/sources/sqs-queue-depth.js";
 import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
 import { SignatureVerifier, type IssuedCredentials } from "./api/signature.js";
 import { createHash } from "node:crypto";
@@ -124,6 +128,9 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  /** Polls metric sources (service utilization from the runtime, configured SQS queues). */
+  private readonly sampler: MetricSampler;
+  private readonly sqsSources: SqsQueueDepthSource[];
   private persistence?: StatePersistence;
   private flushTimer?: NodeJS.Timeout;
   private readonly restart?: Restart;
@@ -230,6 +237,14 @@ export class Simulator {
       },
       setDesiredCount: (scope, cluster, service, desiredCount) => void this.services.updateService(scope, { cluster, service, desiredCount }),
     };
+    const metricsConfig = parseMetricsConfig(config.metrics);
+    this.sqsSources = metricsConfig.sqs.map((q) => new SqsQueueDepthSource(q, { account: config.accountId, region: config.region }));
+    this.sampler = new MetricSampler({
+      clock,
+      logger,
+      store: this.ctx.store,
+      sources: [new ServiceUtilizationSource({ store: this.ctx.store, usage: (arn) => this.runtime.usage(arn) }), ...this.sqsSources],
+    });
     this.autoscaler = new AutoScaler({
       clock,
       random: random.fork("autoscaling"),
@@ -237,7 +252,9 @@ export class Simulator {
       store: this.ctx.store,
       services: scalable,
       intervalMs: 60_000,
+      onKick: () => this.sampler.kick(),
     });
+    this.sampler.kick();
     const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
     const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() });
     if (config.record) {
@@ -524,6 +541,7 @@ export class Simulator {
     // Launches in flight when the reset began may have armed timers while it awaited the runtime.
     if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.autoscaler.stop();
+    this.sampler.restart();
     this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
@@ -548,6 +566,8 @@ export class Simulator {
    */
   async close(): Promise<void> {
     this.autoscaler.stop();
+    this.sampler.close();
+    for (const s of this.sqsSources) s.close();
     this.services.close();
     this.spot.close();
     this.lifecycle.beginShutdown();

@@ -37,6 +37,8 @@ export class AutoScaler {
       services: ScalableServices;
       /** How often alarms are evaluated; CloudWatch's is one minute. */
       intervalMs: number;
+      /** Told whenever alarms or schedules may have changed (metric sources start polling then). */
+      onKick?: () => void;
     },
   ) {}
 
@@ -45,6 +47,7 @@ export class AutoScaler {
    * with nothing to evaluate the loop disarms itself, so an idle simulator holds no timer.
    */
   kick(): void {
+    this.deps.onKick?.();
     if (this.timer) return;
     const { clock, intervalMs } = this.deps;
     // Evaluate on interval boundaries, as CloudWatch evaluates on minute boundaries.

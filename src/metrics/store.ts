@@ -34,6 +34,10 @@ export class MetricsState {
     this.entry(id).gauge = [...steps].sort((a, b) => a.at - b.at);
   }
 
+  hasGauge(id: MetricId): boolean {
+    return this.series.get(metricKey(id))?.gauge !== undefined;
+  }
+
   clearGauge(id: MetricId): void {
     const s = this.series.get(metricKey(id));
     if (s) delete s.gauge;
