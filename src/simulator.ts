@@ -58,6 +58,7 @@ import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { applyMetricSetting } from "./metrics/setting.js";
 import { parseMetricsConfig } from "./metrics/config.js";
 import { MetricSampler } from "./metrics/sampler.js";
 import { ServiceUtilizationSource } from "./metrics/sources/service-utilization.js";
@@ -131,6 +132,8 @@ export class Simulator {
   /** Polls metric sources (service utilization from the runtime, configured SQS queues). */
   private readonly sampler: MetricSampler;
   private readonly sqsSources: SqsQueueDepthSource[];
+  private readonly scalingApi: ReturnType<typeof applicationAutoScaling>;
+  private readonly cloudwatchApi: ReturnType<typeof cloudWatchOperations>;
   private persistence?: StatePersistence;
   private flushTimer?: NodeJS.Timeout;
   private readonly restart?: Restart;
@@ -253,10 +256,11 @@ export class Simulator {
       services: scalable,
       intervalMs: 60_000,
       onKick: () => this.sampler.kick(),
+      bus,
     });
     this.sampler.kick();
-    const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
-    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() });
+    const scaling = (this.scalingApi = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler }));
+    const cloudwatch = (this.cloudwatchApi = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() }));
     if (config.record) {
       const { host: _host, port: _port, record: _record, ...recorded } = config;
       this.tape = new TapeRecorder(
@@ -484,7 +488,11 @@ export class Simulator {
         clock: this.ctx.clock,
         logger: this.ctx.logger,
         defaults: { account: this.config.accountId, region: this.config.region },
-        invoke: (operation, input, scope) => this.invoke(operation, input, scope),
+        invoke: (operation, input, scope, service) => (service && service !== "ecs" ? this.invokeScaling(service, operation, input, scope) : this.invoke(operation, input, scope)),
+        setMetric: (setting, scope) => {
+          applyMetricSetting(this.ctx.store, this.ctx.clock, scope, setting);
+          this.autoscaler.kick();
+        },
         interruptSpot: (selection) => this.spot.interrupt(selection),
         setCapacityShortage: (patch) => this.capacity.set(patch),
         putQuotas: (patch) => this.limits.putQuotas(patch),
@@ -519,6 +527,12 @@ export class Simulator {
     // Read answers may share nested values with the store (the wire encodes them at once); an
     // in-process caller gets its own copy, which it may keep or change.
     return structuredClone(await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation }));
+  }
+
+  /** One Application Auto Scaling or CloudWatch operation in-process, as the API runs it. */
+  async invokeScaling(service: "application-autoscaling" | "cloudwatch", operation: string, input: Record<string, unknown>, scope: Scope = { account: this.config.accountId, region: this.config.region }): Promise<unknown> {
+    const api = service === "cloudwatch" ? this.cloudwatchApi : this.scalingApi;
+    return structuredClone(await api.handle(operation, input, scope));
   }
 
   /** As just started (README: POST /_sim/reset): a clean simulator for the next test. */

@@ -17,6 +17,18 @@ export interface DomainEvents {
     detail: Record<string, unknown>;
   };
   "limit.decision": LimitDecision;
+  /**
+   * An event another AWS service sends to EventBridge about the simulated world (Application
+   * Auto Scaling's scaling activities, CloudWatch's alarm state changes), already shaped.
+   */
+  "aws.event": {
+    account: string;
+    region: string;
+    source: "aws.application-autoscaling" | "aws.cloudwatch";
+    detailType: string;
+    resources: string[];
+    detail: Record<string, unknown>;
+  };
 }
 
 export interface LimitDecision {

@@ -70,6 +70,7 @@ export class EventHub {
     this.unsubscribeBus = [
       opts.bus.subscribe("task.changed", (p) => this.onTaskChanged(p)),
       opts.bus.subscribe("service.event", (p) => this.onServiceEvent(p)),
+      opts.bus.subscribe("aws.event", (p) => this.onAwsEvent(p)),
     ];
   }
 
@@ -190,6 +191,25 @@ export class EventHub {
       );
     } catch (err) {
       this.opts.logger.error("could not build task state change event", { error: (err as Error).message, taskArn: p.task.taskArn });
+    }
+  }
+
+  private onAwsEvent(p: DomainEvents["aws.event"]): void {
+    try {
+      this.publish(
+        buildEnvelope({
+          detailType: p.detailType,
+          source: p.source,
+          account: p.account,
+          region: p.region,
+          resources: p.resources,
+          detail: structuredClone(p.detail),
+          timeMs: this.opts.clock.now(),
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build event", { error: (err as Error).message, detailType: p.detailType });
     }
   }
 
