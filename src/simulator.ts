@@ -393,6 +393,8 @@ export class Simulator {
       restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
       await this.domain.tasks.resume();
       this.services.resume();
+      // Restored alarms and schedules run on, and the sources they read are polled again.
+      this.autoscaler.kick();
       const counts = this.ctx.store.allRegions().reduce((n, r) => ({ tasks: n.tasks + r.tasks.size, services: n.services + r.services.size }), { tasks: 0, services: 0 });
       this.ctx.logger.info(`state restored from ${persistence.dir}`, counts);
     }
@@ -403,6 +405,7 @@ export class Simulator {
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+    this.ctx.bus.subscribe("aws.event", () => this.flushSoon());
   }
 
   private flushSoon(): void {
