@@ -166,7 +166,24 @@ describe("SQS queue depth from a configured endpoint", () => {
     }
   });
 
-  it("polls nothing when no queue is configured, and refuses a bad queue entry at start", async () => {
+  it("logs and skips a failed read, as a missing datapoint", async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+      res.end(JSON.stringify({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." }));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const lines: string[] = [];
+    sim = await startSimulator(
+      { runtime: "simulated", clock: "virtual", logLevel: "warn", metrics: { sqs: [{ queueUrl: `${endpoint}/000000000000/gone`, endpoint, credentials: { accessKeyId: "x", secretAccessKey: "y" } }] } },
+      { logWrite: (line) => void lines.push(line) },
+    );
+    await sim.advanceClock(2 * 60_000);
+    expect(await metricNames(sim)).toEqual([]);
+    expect(lines.filter((l) => l.includes("metrics: SQS queue gone could not be read: The specified queue does not exist."))).toHaveLength(2);
+  });
+
+  it("refuses a bad queue entry at start", async () => {
     await expect(startSimulator({ runtime: "simulated", clock: "virtual", metrics: { sqs: [{ queueUrl: "not a url" }] } })).rejects.toThrow(/invalid metrics configuration/);
   });
 });

@@ -82,6 +82,9 @@ describe("scaling on the event hub", () => {
       expect(hooked.map((e) => e.id)).toEqual(expect.arrayContaining([activity.id, alarm.id]));
       const listed = (await admin(sim, "GET", `/_sim/events?detailType=${encodeURIComponent(ACTIVITY)}`)).body;
       expect(JSON.stringify(listed)).toContain(activity.id);
+      // They name no ECS cluster: a cluster filter leaves them out.
+      const byCluster = (await admin(sim, "GET", "/_sim/events?cluster=default")).body;
+      expect(JSON.stringify(byCluster)).not.toContain(activity.id);
     } finally {
       await sim.close();
       server.close();
