@@ -107,6 +107,11 @@ export const ConfigSchema = z.object({
    * not exist. Off, as on AWS, which answers ClusterNotFoundException until CreateCluster ran.
    */
   createDefaultCluster: z.boolean().default(false),
+  /**
+   * The launch type of a RunTask/CreateService without launchType or strategy on a cluster without
+   * a default strategy: EC2, as on AWS; FARGATE for code tested against the simulator's old default.
+   */
+  defaultLaunchType: z.enum(["EC2", "FARGATE"]).default("EC2"),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),

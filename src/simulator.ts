@@ -14,6 +14,8 @@ import { AccountSettingsService } from "./domain/account-settings.js";
 import { ClusterService } from "./domain/clusters.js";
 import { TagService } from "./domain/tags.js";
 import { TaskDefinitionRegistry } from "./domain/task-definitions.js";
+import { ContainerInstanceRegistry } from "./domain/container-instances/registry.js";
+import { ContainerInstances, InstanceLifecycle } from "./scheduler/instances/index.js";
 import { createQuotaGate, LimitsEngine, parseQuotasConfig, quotasSummary } from "./quotas/index.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
@@ -22,6 +24,7 @@ import { SIMULATED_RUNTIME_NOTE, SimulatedRuntime } from "./runtime/simulated/si
 import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
 import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
 import { registerSpotAdminRoutes } from "./api/admin/spot.js";
+import { registerContainerInstanceAdminRoutes } from "./api/admin/container-instances.js";
 import { CapacityShortages, parseCapacityConfig } from "./scheduler/capacity-shortages.js";
 import { parseSpotConfig, SpotInterruptions } from "./scheduler/spot/index.js";
 import { TaskLifecycle } from "./scheduler/task-lifecycle.js";
@@ -112,6 +115,8 @@ export class Simulator {
   readonly capacity: CapacityShortages;
   private readonly runtime: TaskRuntime;
   private readonly lifecycle: TaskLifecycle;
+  /** EC2 container instances: registry, lifecycle (launch, drain, terminate) and attributes. */
+  readonly instances: ContainerInstances;
   /** The service scheduler; also reachable as `domain.services`. */
   readonly services: ServiceScheduler;
   /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
@@ -201,7 +206,12 @@ export class Simulator {
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
     this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e), docker);
     this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing], this.images);
-    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
+    const registry = new ContainerInstanceRegistry(this.ctx, clusters, tags);
+    const instanceLifecycle = new InstanceLifecycle(this.ctx, registry, (taskArn, reason) =>
+      this.domain.tasks.stopBySystem(taskArn, "TerminationNotice", reason, { killBy: this.ctx.clock.now() }),
+    );
+    this.instances = new ContainerInstances(registry, instanceLifecycle, clusters, tags);
+    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity, this.instances);
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
       this.loadBalancers = new LocalLoadBalancers({
@@ -228,6 +238,7 @@ export class Simulator {
       tags,
       settings: new AccountSettingsService(this.ctx),
       tasks,
+      instances: this.instances,
       services: this.services,
     };
 
@@ -309,6 +320,7 @@ export class Simulator {
     registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
+    registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
     registerMetricsAdminRoutes(app, { clock: this.ctx.clock, store: this.ctx.store, defaults: { account: this.config.accountId, region: this.config.region } });
@@ -544,6 +556,7 @@ export class Simulator {
     this.images.clear();
     this.services.dispose();
     await this.loadBalancers?.closeAll();
+    this.instances.lifecycle.dispose();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
@@ -572,6 +585,7 @@ export class Simulator {
         taskDefinitions: [...r.families.values()].flatMap((f) => [...f.revisions.values()].map((x) => x.definition)),
         tasks: [...r.tasks.values()].map((t) => t.task),
         services: [...r.services.values()].map((s) => s.service),
+        containerInstances: [...r.containerInstances.values()].map((i) => i.instance),
         tags: Object.fromEntries(r.tags),
       })),
     };
@@ -587,6 +601,7 @@ export class Simulator {
     for (const s of this.sqsSources) s.close();
     this.services.close();
     this.spot.close();
+    this.instances.lifecycle.dispose();
     this.lifecycle.beginShutdown();
     await this.loadBalancers?.closeAll();
     this.events.close();

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Task } from "@aws-sdk/client-ecs";
+import type { ContainerInstance, Task } from "@aws-sdk/client-ecs";
 
 /**
  * In-process domain events. The scheduler publishes what happened; the API's event stream,
@@ -17,6 +17,8 @@ export interface DomainEvents {
     detail: Record<string, unknown>;
   };
   "limit.decision": LimitDecision;
+  /** A container instance registered, changed status or agent connection, or was deregistered; `instance` is a snapshot. */
+  "instance.changed": { account: string; region: string; clusterArn: string; instance: ContainerInstance };
   /**
    * An event another AWS service sends to EventBridge about the simulated world (Application
    * Auto Scaling's scaling activities, CloudWatch's alarm state changes), already shaped.

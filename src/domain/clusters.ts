@@ -10,6 +10,7 @@ import type {
 import type { SimContext } from "../context.js";
 import {
   ClusterContainsServicesException,
+  ClusterContainsContainerInstancesException,
   ClusterContainsTasksException,
   ClusterNotFoundException,
   InvalidParameterException,
@@ -18,7 +19,7 @@ import {
 } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
-import { TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
+import { InstanceIndex, TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
 import { isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
 import { describeEach } from "./describe-each.js";
 import { DEFAULT_CLUSTER, type Scope } from "./scope.js";
@@ -47,6 +48,11 @@ export class ClusterService {
 
   private state(scope: Scope): RegionState {
     return this.ctx.store.region(scope.account, scope.region);
+  }
+
+  /** What a launch without launch type or strategy uses on a cluster without a default strategy. */
+  get fallbackLaunchType(): "EC2" | "FARGATE" {
+    return this.ctx.config.defaultLaunchType ?? "EC2";
   }
 
   create(scope: Scope, input: CreateClusterInput): Cluster {
@@ -152,6 +158,9 @@ export class ClusterService {
     const clusterName = record.cluster.clusterName!;
     const liveServices = [...state.servicesInCluster(clusterName)].some((s) => s.service.status !== "INACTIVE");
     if (liveServices) throw new ClusterContainsServicesException(Messages.clusterContainsServices);
+    if (registeredInstances(state, clusterName) > 0) {
+      throw new ClusterContainsContainerInstancesException(Messages.clusterContainsContainerInstances);
+    }
     const liveTasks = state.tasks.count(TaskIndex.cluster(clusterName)) > state.tasks.count(TaskIndex.last(clusterName, "STOPPED"));
     if (liveTasks) throw new ClusterContainsTasksException(Messages.clusterContainsTasks);
     record.cluster.status = "INACTIVE";
@@ -210,7 +219,7 @@ export class ClusterService {
       clusterArn: c.clusterArn,
       clusterName: c.clusterName,
       status: c.status,
-      registeredContainerInstancesCount: 0,
+      registeredContainerInstancesCount: registeredInstances(state, name),
       runningTasksCount: running,
       pendingTasksCount: pending,
       activeServicesCount: activeServices,
@@ -256,4 +265,12 @@ function statistics(running: number, pending: number, activeServices: number, dr
     { name: "activeExternalServiceCount", value: "0" },
     { name: "drainingExternalServiceCount", value: "0" },
   ];
+}
+
+/** ACTIVE and DRAINING instances: what DescribeClusters counts and what keeps a cluster from deletion. */
+function registeredInstances(state: RegionState, cluster: string): number {
+  return (
+    state.containerInstances.count(InstanceIndex.status(cluster, "ACTIVE")) +
+    state.containerInstances.count(InstanceIndex.status(cluster, "DRAINING"))
+  );
 }

@@ -113,3 +113,9 @@ export class TargetNotFoundException extends AwsError {
 export class NamespaceNotFoundException extends AwsError {
   readonly code = "NamespaceNotFoundException";
 }
+export class NoUpdateAvailableException extends AwsError {
+  readonly code = "NoUpdateAvailableException";
+}
+export class AttributeLimitExceededException extends AwsError {
+  readonly code = "AttributeLimitExceededException";
+}

@@ -61,6 +61,36 @@ export const Ec2Messages = {
   svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,
 
+  // Container instances
+  /** The stoppedReason of tasks whose instance was terminated. */
+  hostTerminated: (ec2InstanceId: string) => `Host EC2 (instance ${ec2InstanceId}) terminated.`,
+  deregisterRunningTasks: "Found running tasks on the instance.",
+  noAgentUpdate: "There is no update available for your container agent.",
+  agentUpdateInProgress: "Agent update is already in progress.",
+  /** SIMULATOR */
+  invalidInstanceStatus: (status: string) => `Container instance status ${status} is not valid. Valid values: ACTIVE, DRAINING.`,
+  /** SIMULATOR */
+  registrationResourcesRequired:
+    "totalResources are required when the instance identity document does not name a known instance type.",
+  /** SIMULATOR */
+  identityDocumentInvalid: "The instance identity document is not valid JSON.",
+  /** SIMULATOR */
+  unknownInstanceType: (name: string) => `Unknown instance type ${name}: the simulator knows the t3, m5, m6i, m7g, c5, c6g, r5 and g4dn families.`,
+  /** SIMULATOR: StartTask names instances that are not in the cluster. */
+  containerInstanceNotFound: (ref: string) => `Container instance ${ref} was not found in the cluster.`,
+  tooManyStartTaskInstances: "The number of container instances must be less than or equal to 10.",
+  attributeLimit: "You can apply up to 10 custom attributes for each resource.",
+  /** SIMULATOR */
+  attributeTargetNotFound: (target: string) => `Could not find the target ${target} in the cluster.`,
+  /** SIMULATOR */
+  attributeTargetTypeRequired: "targetType is required when targetId is not a container instance ARN.",
+  /** SIMULATOR */
+  attributeTargetIdRequired: "targetId is required for container-instance attributes.",
+  /** SIMULATOR */
+  attributeName: (name: string) => `Invalid attribute name ${name}: up to 128 letters, numbers, hyphens, underscores, slashes, back slashes and periods.`,
+  /** SIMULATOR */
+  attributeValue: (value: string) => `Invalid attribute value ${value}: up to 128 letters, numbers, hyphens, underscores, periods, at signs, slashes, back slashes, colons and spaces.`,
+
   // Request validation (InvalidParameterException)
   distinctInstanceExpression: "distinctInstance expression should not be specified.",
   /** SIMULATOR */

@@ -20,9 +20,6 @@ export const Messages = {
   notImplemented: (op: string) =>
     `ecs-sim does not implement the ${op} operation yet. See the operations table in the ecs-sim README.`,
   /** SIMULATOR */
-  containerInstancesUnsupported: (op: string) =>
-    `ecs-sim runs Fargate-style tasks without container instances; ${op} is not available.`,
-  /** SIMULATOR */
   invalidJson: "Invalid JSON in request body.",
   /** SIMULATOR */
   bodyTooLarge: (limit: number) => `Request body exceeds the maximum size of ${limit} bytes.`,
@@ -40,6 +37,7 @@ export const Messages = {
   clusterContainsServices:
     "The Cluster cannot be deleted while Services are active.",
   clusterContainsTasks: "The Cluster cannot be deleted while Tasks are active.",
+  clusterContainsContainerInstances: "The Cluster cannot be deleted while Container Instances are active or draining.",
   /** SIMULATOR */
   clusterNameInvalid:
     "Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",

@@ -6,6 +6,7 @@ import { EventsConfigSchema, type EventsConfig, type EventsConfigInput } from ".
 import { buildEnvelope, clusterArnOf, type EcsEventEnvelope } from "./envelope.js";
 import { EventLog, type EventLogQuery, type LoggedEvent } from "./event-log.js";
 import { matchesFilter, type EventFilter } from "./filter.js";
+import { INSTANCE_STATE_CHANGE, instanceStateChangeDetail } from "./instance-state-change.js";
 import { TASK_STATE_CHANGE, taskStateChangeDetail } from "./task-state-change.js";
 import { WebhookDispatcher, type DeliveryOutcome } from "./webhooks.js";
 import { createTargetGuard } from "./webhook-targets.js";
@@ -70,6 +71,7 @@ export class EventHub {
     this.unsubscribeBus = [
       opts.bus.subscribe("task.changed", (p) => this.onTaskChanged(p)),
       opts.bus.subscribe("service.event", (p) => this.onServiceEvent(p)),
+      opts.bus.subscribe("instance.changed", (p) => this.onInstanceChanged(p)),
       opts.bus.subscribe("aws.event", (p) => this.onAwsEvent(p)),
     ];
   }
@@ -191,6 +193,25 @@ export class EventHub {
       );
     } catch (err) {
       this.opts.logger.error("could not build task state change event", { error: (err as Error).message, taskArn: p.task.taskArn });
+    }
+  }
+
+  private onInstanceChanged(p: DomainEvents["instance.changed"]): void {
+    try {
+      const now = this.opts.clock.now();
+      this.publish(
+        buildEnvelope({
+          detailType: INSTANCE_STATE_CHANGE,
+          account: p.account,
+          region: p.region,
+          resources: [p.instance.containerInstanceArn!],
+          detail: instanceStateChangeDetail(p.instance, p.clusterArn, now),
+          timeMs: now,
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build container instance event", { error: (err as Error).message });
     }
   }
 

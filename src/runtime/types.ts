@@ -78,6 +78,11 @@ export interface RuntimeTaskSpec {
   volumes: Volume[];
   tags: Tag[];
   serviceName?: string;
+  /**
+   * EC2 launch type: the container instance the task was placed on, and the host port placement
+   * gave each port mapping (by container name, in portMappings order; 0 where none).
+   */
+  containerInstance?: { arn: string; hostPorts: Record<string, number[]> };
   containers: RuntimeContainerSpec[];
 }
 

@@ -9,13 +9,14 @@ export type LaunchTarget =
 
 /**
  * Resolution order as ECS documents it: an explicit strategy XOR a launch type; neither means the
- * cluster's default strategy, and without one, the FARGATE launch type (the simulator's choice:
- * AWS would fall back to EC2, which has no meaning without container instances).
+ * cluster's default strategy, and without one, the EC2 launch type (`defaultLaunchType` in the
+ * configuration can make that FARGATE for code that was tested against the simulator's old default).
  */
 export function resolveLaunchTarget(
   cluster: Cluster,
   launchType: string | undefined,
   strategy: CapacityProviderStrategyItem[] | undefined,
+  fallback: "EC2" | "FARGATE" = "EC2",
 ): LaunchTarget {
   const explicit = strategy && strategy.length > 0 ? normalizeStrategy(strategy) : undefined;
   if (launchType && explicit) throw new InvalidParameterException(Messages.launchTypeAndStrategy);
@@ -26,7 +27,7 @@ export function resolveLaunchTarget(
   if (launchType) return { kind: "launchType", launchType: launchType as "FARGATE" | "EC2" | "EXTERNAL" };
   const clusterDefault = cluster.defaultCapacityProviderStrategy ?? [];
   if (clusterDefault.length > 0) return { kind: "strategy", strategy: clusterDefault };
-  return { kind: "launchType", launchType: "FARGATE" };
+  return { kind: "launchType", launchType: fallback };
 }
 
 export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStrategyItem[]): void {

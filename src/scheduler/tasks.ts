@@ -2,7 +2,10 @@ import type {
   Cluster,
   Failure,
   NetworkConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
   RunTaskRequest,
+  StartTaskRequest,
   Tag,
   Task,
   TaskDefinition,
@@ -19,6 +22,10 @@ import { describeEach } from "../domain/describe-each.js";
 import { paginateIndex } from "../domain/pagination.js";
 import { ConflictException, InvalidParameterException, ServiceNotFoundException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
+import { Ec2Messages } from "../errors/ec2-messages.js";
+import type { ContainerInstances } from "./instances/index.js";
+import { planEc2Launch, type Ec2Slot } from "./ec2-launch.js";
+import type { PlacementFailure } from "./ec2-placement/types.js";
 import type { RuntimeEvent } from "../runtime/types.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
 import { familyOfDefinitionArn, TaskIndex, type RegionState, type TaskRecord } from "../state/store.js";
@@ -42,6 +49,24 @@ export interface LaunchPlan {
   enableExecuteCommand?: boolean;
   /** Tasks each provider already runs for this owner, so a strategy keeps its split as it grows. */
   existingByProvider?: Map<string, number>;
+  /** EC2: the request's placement strategy and constraints. */
+  placementStrategy?: PlacementStrategy[];
+  placementConstraints?: PlacementConstraint[];
+  /** StartTask: the instances to place on, one task each. */
+  containerInstanceArns?: string[];
+}
+
+/** Why EC2 tasks of a launch were not placed, for the service scheduler's event. */
+export interface PlacementShortfall {
+  unplaced: number;
+  noInstances: boolean;
+  closest?: PlacementFailure;
+}
+
+export interface LaunchResult {
+  tasks: Task[];
+  failures: Failure[];
+  shortfall?: PlacementShortfall;
 }
 
 export interface LaunchOptions {
@@ -60,6 +85,7 @@ export class TaskScheduler {
     private readonly tags: TagService,
     private readonly lifecycle: TaskLifecycle,
     private readonly capacity: CapacityGate,
+    private readonly instances: ContainerInstances,
   ) {}
 
   private state(scope: Scope): RegionState {
@@ -77,14 +103,14 @@ export class TaskScheduler {
     if (replay) return replay;
 
     const def = this.taskDefinitions.resolveForLaunch(scope, input.taskDefinition!);
-    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy);
+    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy, this.clusters.fallbackLaunchType);
     checkCompatibility(def, target);
     if (def.networkMode === "awsvpc" && !(input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)) {
       throw new InvalidParameterException(Messages.networkConfigurationRequired);
     }
     checkOverrides(def, input, isFargate(target));
 
-    const { tasks, failures } = this.launch(
+    const { tasks, failures, shortfall } = this.launch(
       scope,
       {
         cluster,
@@ -97,9 +123,12 @@ export class TaskScheduler {
         group: input.group,
         tags: this.launchTags(scope, def, input, cluster.clusterName!),
         enableExecuteCommand: input.enableExecuteCommand,
+        placementStrategy: input.placementStrategy,
+        placementConstraints: input.placementConstraints,
       },
       opts,
     );
+    if (shortfall?.noInstances) throw new InvalidParameterException(Ec2Messages.noContainerInstances);
     if (input.clientToken) {
       state.runTaskTokens.set(input.clientToken, {
         fingerprint: fingerprint(input),
@@ -120,7 +149,8 @@ export class TaskScheduler {
    * and quota admission per task (refusals become `failures` entries without an ARN), then the
    * lifecycle. RunTask and the service scheduler both launch through here.
    */
-  launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): { tasks: Task[]; failures: Failure[] } {
+  launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): LaunchResult {
+    if (isEc2(plan.target)) return this.launchOnInstances(scope, plan, opts);
     const fargate = isFargate(plan.target);
     const providers =
       plan.target.kind === "strategy"
@@ -155,6 +185,103 @@ export class TaskScheduler {
       }
       this.start(scope, clusterName, task, plan.definition, opts.serviceName);
       tasks.push(structuredClone(task));
+    }
+    return { tasks, failures };
+  }
+
+  /**
+   * EC2: places the tasks on the cluster's container instances (or the named ones for StartTask)
+   * and starts those that found a place. Tasks that did not are reported per instance, as ECS
+   * reports them, and summed up in `shortfall` for the service scheduler.
+   */
+  private launchOnInstances(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): LaunchResult {
+    const clusterName = plan.cluster.clusterName!;
+    const candidates = plan.containerInstanceArns
+      ? this.instances.candidates(scope, plan.containerInstanceArns.map((arn) => this.instances.registry.find(scope, clusterName, arn)!))
+      : this.instances.placementCandidates(scope, clusterName);
+    const result = planEc2Launch(candidates, {
+      definition: plan.definition,
+      overrides: plan.overrides,
+      group: plan.group ?? (opts.serviceName ? `service:${opts.serviceName}` : `family:${plan.definition.family}`),
+      count: plan.count,
+      strategies: plan.placementStrategy,
+      constraints: plan.placementConstraints,
+      random: () => this.ctx.random.float(),
+    });
+    const tasks: Task[] = [];
+    for (const slot of result.slots) {
+      const task = newTask(
+        {
+          scope,
+          clusterName,
+          clusterArn: plan.cluster.clusterArn!,
+          definition: plan.definition,
+          overrides: plan.overrides,
+          launchType: "EC2",
+          networkConfiguration: plan.networkConfiguration,
+          startedBy: plan.startedBy,
+          group: plan.group,
+          tags: plan.tags,
+          enableExecuteCommand: plan.enableExecuteCommand,
+          now: new Date(this.ctx.clock.now()),
+          containerInstanceArn: slot.containerInstanceArn,
+          ...(slot.availabilityZone ? { availabilityZone: slot.availabilityZone } : {}),
+        },
+        this.ctx.random,
+      );
+      this.start(scope, clusterName, task, plan.definition, opts.serviceName, slot);
+      tasks.push(structuredClone(task));
+    }
+    const failures: Failure[] = result.failures.map((f) => ({ arn: f.arn, reason: f.reason }));
+    if (result.unplaced === 0) return { tasks, failures };
+    return {
+      tasks,
+      failures,
+      shortfall: { unplaced: result.unplaced, noInstances: result.noInstances, ...(result.closest ? { closest: result.closest } : {}) },
+    };
+  }
+
+  /** StartTask: one task on each named container instance. */
+  startTask(scope: Scope, input: StartTaskRequest, opts: LaunchOptions): LaunchResult {
+    const cluster = this.clusters.resolveExisting(scope, input.cluster).cluster;
+    const refs = input.containerInstances ?? [];
+    if (refs.length === 0 || refs.length > 10) throw new InvalidParameterException(Ec2Messages.tooManyStartTaskInstances);
+    const def = this.taskDefinitions.resolveForLaunch(scope, input.taskDefinition!);
+    const target: LaunchTarget = { kind: "launchType", launchType: "EC2" };
+    checkCompatibility(def, target);
+    if (def.networkMode === "awsvpc" && !(input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)) {
+      throw new InvalidParameterException(Messages.networkConfigurationRequired);
+    }
+    checkOverrides(def, input as RunTaskRequest, false);
+    const clusterName = cluster.clusterName!;
+    const tags = this.launchTags(scope, def, input as RunTaskRequest, clusterName);
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const record = this.instances.registry.find(scope, clusterName, ref);
+      if (!record) {
+        failures.push({ arn: ref.startsWith("arn:") ? ref : Arn.containerInstance(scope, clusterName, ref), reason: "MISSING" });
+        continue;
+      }
+      const one = this.launch(
+        scope,
+        {
+          cluster,
+          definition: def,
+          count: 1,
+          target,
+          overrides: input.overrides,
+          networkConfiguration: input.networkConfiguration,
+          startedBy: input.startedBy,
+          group: input.group,
+          tags,
+          enableExecuteCommand: input.enableExecuteCommand,
+          containerInstanceArns: [record.instance.containerInstanceArn!],
+        },
+        opts,
+      );
+      tasks.push(...one.tasks);
+      failures.push(...one.failures);
     }
     return { tasks, failures };
   }
@@ -344,12 +471,18 @@ export class TaskScheduler {
     return decision.ok ? undefined : decision.reason;
   }
 
-  private start(scope: Scope, clusterName: string, task: Task, def: TaskDefinition, serviceName?: string): void {
-    const record: TaskRecord = { task, clusterName, containersStarted: false, ...(serviceName ? { serviceName } : {}) };
+  private start(scope: Scope, clusterName: string, task: Task, def: TaskDefinition, serviceName?: string, slot?: Ec2Slot): void {
+    const record: TaskRecord = {
+      task,
+      clusterName,
+      containersStarted: false,
+      ...(serviceName ? { serviceName } : {}),
+      ...(slot ? { placement: slot.record } : {}),
+    };
     this.state(scope).tasks.set(task.taskArn!, record);
     this.tags.replace(task.taskArn!, task.tags ?? []);
     const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
-    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName));
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot?.hostPorts));
   }
 
   /** The caller's tags, the definition's when propagated, and ECS's managed tags when asked for. */
@@ -377,6 +510,10 @@ export class TaskScheduler {
       .map((t) => structuredClone(t));
     return { tasks, failures: previous.failures };
   }
+}
+
+function isEc2(target: LaunchTarget): boolean {
+  return target.kind === "launchType" && target.launchType === "EC2";
 }
 
 function isFargate(target: LaunchTarget): boolean {

@@ -41,6 +41,11 @@ export interface TaskRecord {
   hostBindings?: Record<string, NetworkBinding[]>;
   /** Private: resources held on the container instance (EC2 launch type only). */
   placement?: TaskPlacementRecord;
+  /**
+   * Private: the instance was deregistered with force while the task ran. ECS no longer accounts
+   * for it (its instance shows nothing, its service starts a replacement); its containers run on.
+   */
+  orphaned?: boolean;
 }
 
 /** Where a container instance came from. */
@@ -62,8 +67,10 @@ export interface ContainerInstanceRecord {
   dynamicPortRange: { first: number; last: number };
   /** Network interfaces awsvpc tasks may use (trunking included). */
   maxTaskEnis: number;
-  /** Set when the instance was terminated (EC2 gone); the record stays until deregistered. */
+  /** Set when the EC2 instance was terminated. */
   terminatedAt?: number;
+  /** ECS_ENABLE_SPOT_INSTANCE_DRAINING: a spot interruption notice puts the instance in DRAINING. */
+  spotInstanceDraining?: boolean;
 }
 
 /**

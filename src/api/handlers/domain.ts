@@ -5,6 +5,7 @@ import type { TagService } from "../../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import type { TaskScheduler } from "../../scheduler/tasks.js";
 import type { ServiceScheduler } from "../../scheduler/services/service-scheduler.js";
+import type { ContainerInstances } from "../../scheduler/instances/index.js";
 
 /** What the handlers call: the domain services, never the store directly. */
 export interface Domain {
@@ -14,6 +15,8 @@ export interface Domain {
   tags: TagService;
   settings: AccountSettingsService;
   tasks: TaskScheduler;
+  /** Container instances of the EC2 launch type. */
+  instances: ContainerInstances;
   /** The service scheduler (services, deployments, task sets). */
   services?: ServiceScheduler;
 }

@@ -1,5 +1,6 @@
 import type { OperationTable } from "../operation.js";
 import { clusterOperations } from "./clusters.js";
+import { containerInstanceOperations } from "./container-instances.js";
 import type { Domain } from "./domain.js";
 import { tagAndSettingOperations } from "./tags-settings.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
@@ -13,6 +14,7 @@ export function buildOperationTable(d: Domain, extra: OperationTable[] = []): Op
     clusterOperations(d),
     taskDefinitionOperations(d),
     taskOperations(d),
+    containerInstanceOperations(d),
     tagAndSettingOperations(d),
     ...extra,
   );

@@ -218,10 +218,11 @@ export class SimulatedRuntime implements TaskRuntime {
     const started: StartedContainer = {
       name: c.spec.name,
       runtimeId: opts.resume ? "" : `${task.spec.taskId}-${this.opts.random.hex(10)}`,
-      networkBindings: c.spec.portMappings.map((p) => ({
+      networkBindings: c.spec.portMappings.map((p, i) => ({
         bindIP: "0.0.0.0",
         containerPort: p.containerPort ?? 0,
-        hostPort: p.hostPort ?? p.containerPort ?? 0,
+        // On a container instance, placement chose the host port (dynamic ones included).
+        hostPort: task.spec.containerInstance?.hostPorts[c.spec.name]?.[i] || p.hostPort || p.containerPort || 0,
         protocol: p.protocol ?? "tcp",
       })),
     };

@@ -36,6 +36,7 @@ export interface ConfigSource {
  */
 export function buildConfig(
   taskDefinitions: TaskDefinitionRegistry,
+  fallbackLaunchType: "EC2" | "FARGATE",
   scope: Scope,
   cluster: Cluster,
   src: ConfigSource,
@@ -47,7 +48,7 @@ export function buildConfig(
     mode === "create"
       ? taskDefinitions.resolveForLaunch(scope, src.taskDefinition)
       : definitionForUpdate(taskDefinitions, scope, src.taskDefinition, currentTaskDefinitionArn);
-  const target: LaunchTarget = resolveLaunchTarget(cluster, src.launchType, src.capacityProviderStrategy);
+  const target: LaunchTarget = resolveLaunchTarget(cluster, src.launchType, src.capacityProviderStrategy, fallbackLaunchType);
   checkCompatibility(def, target);
   if (def.networkMode === "awsvpc" && !src.networkConfiguration?.awsvpcConfiguration?.subnets?.length) {
     throw new InvalidParameterException(Messages.networkConfigurationRequired);

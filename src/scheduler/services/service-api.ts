@@ -83,8 +83,8 @@ export function createServiceApi(deps: {
     const config =
       controller === "EXTERNAL" && !input.taskDefinition
         ? undefined
-        : buildConfig(deps.taskDefinitions, scope, cluster, input, "create");
-    if (!config) resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy);
+        : buildConfig(deps.taskDefinitions, deps.clusters.fallbackLaunchType, scope, cluster, input, "create");
+    if (!config) resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy, deps.clusters.fallbackLaunchType);
     if (input.tags?.length) deps.tags.validate(scope, input.tags);
 
     const record = newServiceRecord({ scope, cluster, arn, input, config, controller, deploymentConfiguration, fingerprint, now: clock.now() });
@@ -159,7 +159,7 @@ export function createServiceApi(deps: {
   /** The configuration of the deployment an update starts, if it starts one: something changed or forceNewDeployment. */
   function newDeploymentConfig(scope: Scope, cluster: Cluster, current: RevisionConfig, input: UpdateServiceRequest): RevisionConfig | undefined {
     if (!touchesConfig(input)) return undefined;
-    const candidate = buildConfig(deps.taskDefinitions, scope, cluster, updatedSource(current, input), "update", current.taskDefinitionArn);
+    const candidate = buildConfig(deps.taskDefinitions, deps.clusters.fallbackLaunchType, scope, cluster, updatedSource(current, input), "update", current.taskDefinitionArn);
     return input.forceNewDeployment || !sameConfig(candidate, current) ? candidate : undefined;
   }
 
