@@ -25,6 +25,7 @@ import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
 import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
 import { registerSpotAdminRoutes } from "./api/admin/spot.js";
 import { registerContainerInstanceAdminRoutes } from "./api/admin/container-instances.js";
+import { registerSchedulableRoute } from "./api/admin/schedulable.js";
 import { CapacityShortages, parseCapacityConfig } from "./scheduler/capacity-shortages.js";
 import { parseSpotConfig, SpotInterruptions } from "./scheduler/spot/index.js";
 import { TaskLifecycle } from "./scheduler/task-lifecycle.js";
@@ -321,6 +322,12 @@ export class Simulator {
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
     registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
+    registerSchedulableRoute(app, {
+      instances: this.instances,
+      clusters: this.domain.clusters,
+      taskDefinitions: this.domain.taskDefinitions,
+      defaults: { account: this.config.accountId, region: this.config.region },
+    });
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
     registerMetricsAdminRoutes(app, { clock: this.ctx.clock, store: this.ctx.store, defaults: { account: this.config.accountId, region: this.config.region } });

@@ -18,6 +18,15 @@ import { createDockerClient, LABEL_INSTANCE } from "../../src/runtime/docker/ind
 import { AWSVPC, ecsClient } from "../helpers/sim.js";
 import { detectDocker, ensureTestImage, requireDocker, TEST_IMAGE } from "./helpers.js";
 
+async function addInstance(s: RunningSimulator): Promise<void> {
+  const res = await s.simulator.app.inject({
+    method: "POST",
+    url: "/_sim/container-instances",
+    payload: { cluster: "default", instanceType: "m5.xlarge" },
+  });
+  if (res.statusCode !== 200) throw new Error(`adding a container instance failed: ${res.body}`);
+}
+
 /**
  * Issue 3's acceptance run, end to end through the ECS API: real containers, the metadata and
  * credentials endpoints seen from inside, exit codes, SIGTERM/SIGKILL, pull failures, awslogs
@@ -97,12 +106,15 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     await ensureTestImage(createDockerClient());
     writeFileSync(envFile, "# from S3, locally\nGREETING=hello from an env file\n");
     sim = await startSimulator({
+      defaultLaunchType: "FARGATE",
       runtime: "docker",
       quotas: { profile: "established" },
       docker: { environmentFiles: { [ENV_FILE_ARN]: envFile } },
     });
     ecs = ecsClient(sim.endpoint);
     await ecs.send(new CreateClusterCommand({}));
+    // Bridge and host mode tasks run on the EC2 launch type, which needs a container instance.
+    await addInstance(sim);
     logs = new CloudWatchLogsClient({ endpoint: sim.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
   }, 120_000);
 
@@ -293,7 +305,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
   }, 90_000);
 
   it("with docker.keepContainers, a stopped task's containers stay for debugging", async () => {
-    const keeping = await startSimulator({ runtime: "docker", quotas: { profile: "unlimited" }, docker: { keepContainers: true } });
+    const keeping = await startSimulator({ defaultLaunchType: "FARGATE", runtime: "docker", quotas: { profile: "unlimited" }, docker: { keepContainers: true } });
     const docker = createDockerClient();
     const kept = async (arn: string) =>
       (await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`ecs-sim.task-arn=${arn}`] }) })).filter(
@@ -303,6 +315,7 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     try {
       const k = ecsClient(keeping.endpoint);
       await k.send(new CreateClusterCommand({}));
+      await addInstance(keeping);
       const td = await k.send(
         new RegisterTaskDefinitionCommand({ family: "keep", networkMode: "bridge", containerDefinitions: [{ name: "app", image: TEST_IMAGE, memory: 64, command: ["true"] }] }),
       );
@@ -334,6 +347,6 @@ describe.skipIf(!available)("Docker end to end through the ECS API", () => {
     expect((await mine()).length).toBeGreaterThan(0);
     await sim.close();
     expect(await mine()).toEqual([]);
-    sim = await startSimulator({ runtime: "docker" });
+    sim = await startSimulator({ defaultLaunchType: "FARGATE", runtime: "docker" });
   }, 120_000);
 });

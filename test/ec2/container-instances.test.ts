@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../src/index.js";
+import { startSimulator, type RunningSimulator } from "../../src/index.js";
 import { admin, call, ok, useVirtualSim } from "../helpers/sim.js";
 
 let sim: RunningSimulator;
-useVirtualSim((s) => (sim = s));
+useVirtualSim((s) => (sim = s), { defaultLaunchType: "EC2" });
 
 const BRIDGE_WEB = {
   family: "web",
@@ -97,11 +97,18 @@ describe("container instances", () => {
   });
 
   it("runs the EC2 launch type when no launch type and no strategy are given (AWS's default)", async () => {
-    await ok(sim, "CreateCluster", { clusterName: "c" });
-    await instances(1);
-    await ok(sim, "RegisterTaskDefinition", BRIDGE_WEB);
-    const run = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "web" });
-    expect(run.tasks[0].launchType).toBe("EC2");
+    const plain = await startSimulator({ runtime: "simulated", clock: "virtual" });
+    try {
+      await ok(plain, "CreateCluster", { clusterName: "c" });
+      await ok(plain, "RegisterTaskDefinition", BRIDGE_WEB);
+      const none = await call(plain, "RunTask", { cluster: "c", taskDefinition: "web" });
+      expect(none.body.message).toBe("No Container Instances were found in your cluster.");
+      await admin(plain, "POST", "/_sim/container-instances", { cluster: "c", instanceType: "m5.large" });
+      const run = await ok(plain, "RunTask", { cluster: "c", taskDefinition: "web" });
+      expect(run.tasks[0].launchType).toBe("EC2");
+    } finally {
+      await plain.close();
+    }
   });
 
   it("StartTask places one task on each named instance and reports unknown ones as MISSING", async () => {
@@ -232,5 +239,23 @@ describe("container instances", () => {
     const res = await call(sim, "DeleteCluster", { cluster: "c" });
     expect(res.body.__type).toBe("ClusterContainsContainerInstancesException");
     expect(res.body.message).toBe("The Cluster cannot be deleted while Container Instances are active or draining.");
+  });
+
+  it("reports the schedulable count of a task size, instance by instance", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    const made = await instances(2);
+    await ok(sim, "RegisterTaskDefinition", { family: "half", containerDefinitions: [{ name: "a", image: "x", cpu: 512, memory: 2048 }] });
+    await ok(sim, "RunTask", { cluster: "c", taskDefinition: "half", count: 2, placementStrategy: [{ type: "binpack", field: "memory" }] });
+    const bySize = await admin(sim, "GET", "/_sim/schedulable?cluster=c&cpu=512&memory=2048");
+    expect(bySize.status).toBe(200);
+    // 7985 MiB holds three 2048 MiB tasks: the binpacked instance has room for one more.
+    const rows = bySize.body.capacityProviders[0].instances;
+    expect(rows.map((r: any) => r.ec2InstanceId).sort()).toEqual(made.map((i) => i.ec2InstanceId).sort());
+    expect(rows.map((r: any) => r.schedulable).sort()).toEqual([1, 3]);
+    expect(bySize.body.total).toBe(4);
+    const byDefinition = await admin(sim, "GET", "/_sim/schedulable?cluster=c&taskDefinition=half");
+    expect(byDefinition.body.total).toBe(4);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=c")).status).toBe(400);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=nope&cpu=1&memory=1")).status).toBe(404);
   });
 });
