@@ -9,7 +9,7 @@ const ACTIVITY = "Application Auto Scaling Scaling Activity State Change";
 const ALARM = "CloudWatch Alarm State Change";
 
 describe("scaling on the event hub", () => {
-  it("every scaling activity and alarm state change reaches webhooks, subscribers and GET /_sim/events as EventBridge events", async () => {
+  it("every scaling activity and alarm state change reaches webhooks, subscribers, SSE and GET /_sim/events as EventBridge events", async () => {
     const hooked: any[] = [];
     let wanted!: () => void;
     const gotScaleOut = new Promise<void>((r) => (wanted = r));
@@ -29,6 +29,21 @@ describe("scaling on the event hub", () => {
     try {
       const subscribed: any[] = [];
       sim.simulator.events.subscribe({ detailTypes: [ACTIVITY, ALARM] }, (e) => subscribed.push(e));
+      // An SSE reader asking for scaling activities only.
+      const abort = new AbortController();
+      const stream = await fetch(`${sim.endpoint}/_sim/events?stream=1&detailType=${encodeURIComponent(ACTIVITY)}`, { signal: abort.signal });
+      const firstSse = (async () => {
+        const reader = stream.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error("stream ended");
+          buffer += decoder.decode(value, { stream: true });
+          const block = buffer.split("\n\n").find((b) => b.includes("\ndata:") || b.startsWith("data:"));
+          if (block) return Object.fromEntries(block.split("\n").filter((l) => !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+        }
+      })();
       await ok(sim, "CreateCluster", { clusterName: "default" });
       await ok(sim, "RegisterTaskDefinition", webDefinition("worker"));
       await ok(sim, "CreateService", { cluster: "default", serviceName: "worker", taskDefinition: "worker", desiredCount: 1, launchType: "FARGATE", networkConfiguration: AWSVPC });
@@ -82,6 +97,10 @@ describe("scaling on the event hub", () => {
       expect(hooked.map((e) => e.id)).toEqual(expect.arrayContaining([activity.id, alarm.id]));
       const listed = (await admin(sim, "GET", `/_sim/events?detailType=${encodeURIComponent(ACTIVITY)}`)).body;
       expect(JSON.stringify(listed)).toContain(activity.id);
+      const sse = await firstSse;
+      abort.abort();
+      expect(sse.event).toBe(ACTIVITY);
+      expect(JSON.parse(sse.data).id).toBe(activity.id);
       // They name no ECS cluster: a cluster filter leaves them out.
       const byCluster = (await admin(sim, "GET", "/_sim/events?cluster=default")).body;
       expect(JSON.stringify(byCluster)).not.toContain(activity.id);
