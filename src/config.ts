@@ -79,6 +79,11 @@ export const ConfigSchema = z.object({
   logFormat: z.enum(["text", "json"]).default("text"),
   /** How long STOPPED tasks stay describable (AWS: at least one hour). */
   stoppedTaskRetentionMs: DurationMs.default(3_600_000),
+  /**
+   * How long a task waits in PROVISIONING for an Auto Scaling capacity provider with managed
+   * scaling to make room before it stops (AWS: "between 10 and 30 minutes").
+   */
+  provisioningTimeoutMs: DurationMs.default(1_800_000),
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   /**

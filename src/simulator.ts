@@ -213,6 +213,10 @@ export class Simulator {
     );
     this.instances = new ContainerInstances(registry, instanceLifecycle, clusters, tags);
     const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity, this.instances);
+    // Tasks waiting in PROVISIONING get their chance whenever an instance registers or changes.
+    registry.onChange((change) => {
+      if (change.kind !== "resources") tasks.provisioning.retry();
+    });
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
       this.loadBalancers = new LocalLoadBalancers({
@@ -424,6 +428,7 @@ export class Simulator {
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+    this.ctx.bus.subscribe("instance.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("aws.event", () => this.flushSoon());
   }
 
@@ -521,6 +526,19 @@ export class Simulator {
         chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
+        launchInstances: (req, scope) => ({
+          ec2InstanceIds: this.instances.launchRequest(scope, req, "admin").map((r) => r.instance.ec2InstanceId),
+        }),
+        drainInstances: (sel, scope) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.drain(scope, r.instance.ec2InstanceId!);
+          return { drained: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
+        terminateInstances: (sel, scope, spotNotice) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.terminate(scope, r.instance.ec2InstanceId!, { spotNotice });
+          return { terminated: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
       },
       scenario,
     );
@@ -564,6 +582,7 @@ export class Simulator {
     this.services.dispose();
     await this.loadBalancers?.closeAll();
     this.instances.lifecycle.dispose();
+    this.domain.tasks.provisioning.dispose();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
@@ -609,6 +628,7 @@ export class Simulator {
     this.services.close();
     this.spot.close();
     this.instances.lifecycle.dispose();
+    this.domain.tasks.provisioning.close();
     this.lifecycle.beginShutdown();
     await this.loadBalancers?.closeAll();
     this.events.close();

@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Scope } from "../domain/scope.js";
 import { ScenarioError } from "./parse.js";
+import type { InstanceRequest, InstanceSelector } from "../domain/container-instances/spec-schema.js";
 import type { MetricSetting } from "../metrics/setting.js";
 import { ACTIONS, type ActionName, type Scenario, type ScenarioCall, type ScenarioStep } from "./schema.js";
 
@@ -23,6 +24,10 @@ export interface ScenarioHost {
   chaosRule(operation: string): { throttleProbability: number; serverErrorProbability: number } | undefined;
   blockImage(image: string): void;
   unblockImage(image: string): void;
+  /** Simulated EC2 instances: start some, drain or terminate the ones a selector names. */
+  launchInstances(request: InstanceRequest, scope: Scope): unknown;
+  drainInstances(selector: InstanceSelector, scope: Scope): unknown;
+  terminateInstances(selector: InstanceSelector, scope: Scope, spotNotice: boolean): unknown;
 }
 
 export type StepStatus = "scheduled" | "fired" | "active" | "ended" | "failed" | "cancelled";
@@ -109,8 +114,19 @@ export class ScenarioRun {
 
   private async buildWorld(): Promise<void> {
     const w = this.scenario.world;
+    for (const [i, input] of w.clusters.entries()) {
+      await this.call({ service: "ecs", operation: "CreateCluster", input }, `world.clusters[${i}]`);
+      this.created.clusters = (this.created.clusters ?? 0) + 1;
+    }
+    for (const [i, request] of w.containerInstances.entries()) {
+      try {
+        this.host.launchInstances(request, this.scopeOf(request));
+      } catch (err) {
+        throw new ScenarioError(`world.containerInstances[${i}]: ${(err as Error).message}`);
+      }
+      this.created.containerInstances = (this.created.containerInstances ?? 0) + request.count;
+    }
     const groups: [string, string, Record<string, unknown>[]][] = [
-      ["clusters", "CreateCluster", w.clusters],
       ["taskDefinitions", "RegisterTaskDefinition", w.taskDefinitions],
       ["services", "CreateService", w.services],
       ["tasks", "RunTask", w.tasks],
@@ -212,6 +228,12 @@ export class ScenarioRun {
       h.blockImage(step.unpullableImage.image);
       return { blocked: step.unpullableImage.image };
     }
+    if (step.launchInstances) return h.launchInstances(step.launchInstances, this.scopeOf(step.launchInstances));
+    if (step.drainInstances) return h.drainInstances(step.drainInstances, this.scopeOf(step.drainInstances));
+    if (step.terminateInstances) {
+      const { spotNotice, ...selector } = step.terminateInstances;
+      return h.terminateInstances(selector, this.scopeOf(selector), spotNotice);
+    }
     return undefined;
   }
 
@@ -261,5 +283,8 @@ function describeStep(step: ScenarioStep): string {
   if (step.serverErrors) return `server errors on ${step.serverErrors.operation} with probability ${step.serverErrors.probability}`;
   if (step.quotas) return `quotas ${JSON.stringify(step.quotas)}`;
   if (step.unpullableImage) return `image ${step.unpullableImage.image} unpullable`;
+  if (step.launchInstances) return `launch ${step.launchInstances.count} ${step.launchInstances.instanceType} in cluster ${step.launchInstances.cluster}`;
+  if (step.drainInstances) return `drain instances in cluster ${step.drainInstances.cluster}`;
+  if (step.terminateInstances) return `terminate instances in cluster ${step.terminateInstances.cluster}${step.terminateInstances.spotNotice ? " after a spot notice" : ""}`;
   return "step";
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { durationMs } from "../core/duration.js";
+import { InstanceRequestSchema, InstanceSelectorSchema } from "../domain/container-instances/spec-schema.js";
 import { MetricSettingSchema } from "../metrics/setting.js";
 
 /**
@@ -79,6 +80,9 @@ const StepSchema = z
     serverErrors: Faults.optional(),
     quotas: z.record(z.unknown()).optional(),
     unpullableImage: UnpullableImage.optional(),
+    launchInstances: InstanceRequestSchema.optional(),
+    drainInstances: InstanceSelectorSchema.optional(),
+    terminateInstances: InstanceSelectorSchema.extend({ spotNotice: z.boolean().default(false) }).optional(),
     /** A metric's value or series, as PUT /_sim/metrics takes it; series offsets count from the step. */
     metric: MetricSettingSchema.optional(),
   })
@@ -91,12 +95,24 @@ const StepSchema = z
         message: `a step takes exactly one of ${ACTIONS.join(", ")} (found ${actions.length ? actions.join(", ") : "none"})`,
       });
     }
-    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas || step.metric)) {
+    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas || step.metric || step.launchInstances || step.drainInstances || step.terminateInstances)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["for"], message: "`for` applies to capacityShortage, throttle, serverErrors and unpullableImage" });
     }
   });
 
-export const ACTIONS = ["call", "interruptSpot", "capacityShortage", "throttle", "serverErrors", "quotas", "unpullableImage", "metric"] as const;
+export const ACTIONS = [
+  "call",
+  "interruptSpot",
+  "capacityShortage",
+  "throttle",
+  "serverErrors",
+  "quotas",
+  "unpullableImage",
+  "launchInstances",
+  "drainInstances",
+  "terminateInstances",
+  "metric",
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const ScenarioSchema = z
@@ -110,6 +126,8 @@ export const ScenarioSchema = z
     world: z
       .object({
         clusters: z.array(RequestBody).default([]),
+        /** Simulated EC2 instances, registered after the clusters. */
+        containerInstances: z.array(InstanceRequestSchema).default([]),
         taskDefinitions: z.array(RequestBody).default([]),
         services: z.array(RequestBody).default([]),
         tasks: z.array(RequestBody).default([]),
