@@ -136,6 +136,8 @@ export const ConfigSchema = z.object({
   autoScalingGroups: z.array(z.record(z.unknown())).optional(),
   /** Timings of the simulated groups and of ECS managed scaling (src/autoscaling-groups/settings.ts). */
   ec2AutoScaling: z.record(z.unknown()).optional(),
+  /** Metric sources polled from outside (SQS queue depth): see src/metrics/config.ts. */
+  metrics: z.record(z.unknown()).optional(),
   /** Write every API call and its answer to this file as JSON lines (a tape `ecs-sim replay` reads). */
   record: z.string().min(1).optional(),
 });

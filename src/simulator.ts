@@ -67,6 +67,11 @@ import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { applyMetricSetting } from "./metrics/setting.js";
+import { parseMetricsConfig } from "./metrics/config.js";
+import { MetricSampler } from "./metrics/sampler.js";
+import { ServiceUtilizationSource } from "./metrics/sources/service-utilization.js";
+import { SqsQueueDepthSource } from "./metrics/sources/sqs-queue-depth.js";
 import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
 import { SignatureVerifier, type IssuedCredentials } from "./api/signature.js";
 import { createHash } from "node:crypto";
@@ -137,6 +142,11 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  /** Polls metric sources (service utilization from the runtime, configured SQS queues). */
+  private readonly sampler: MetricSampler;
+  private readonly sqsSources: SqsQueueDepthSource[];
+  private readonly scalingApi: ReturnType<typeof applicationAutoScaling>;
+  private readonly cloudwatchApi: ReturnType<typeof cloudWatchOperations>;
   private persistence?: StatePersistence;
   private flushTimer?: NodeJS.Timeout;
   private readonly restart?: Restart;
@@ -276,6 +286,14 @@ export class Simulator {
       },
       setDesiredCount: (scope, cluster, service, desiredCount) => void this.services.updateService(scope, { cluster, service, desiredCount }),
     };
+    const metricsConfig = parseMetricsConfig(config.metrics);
+    this.sqsSources = metricsConfig.sqs.map((q) => new SqsQueueDepthSource(q, { account: config.accountId, region: config.region }));
+    this.sampler = new MetricSampler({
+      clock,
+      logger,
+      store: this.ctx.store,
+      sources: [new ServiceUtilizationSource({ store: this.ctx.store, usage: (arn) => this.runtime.usage(arn) }), ...this.sqsSources],
+    });
     this.autoscaler = new AutoScaler({
       clock,
       random: random.fork("autoscaling"),
@@ -283,9 +301,12 @@ export class Simulator {
       store: this.ctx.store,
       services: scalable,
       intervalMs: 60_000,
+      onKick: () => this.sampler.kick(),
+      bus,
     });
-    const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
-    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() });
+    this.sampler.kick();
+    const scaling = (this.scalingApi = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler }));
+    const cloudwatch = (this.cloudwatchApi = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() }));
     if (config.record) {
       const { host: _host, port: _port, record: _record, ...recorded } = config;
       this.tape = new TapeRecorder(
@@ -436,6 +457,8 @@ export class Simulator {
       restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
       await this.domain.tasks.resume();
       this.services.resume();
+      // Restored alarms and schedules run on, and the sources they read are polled again.
+      this.autoscaler.kick();
       const counts = this.ctx.store.allRegions().reduce((n, r) => ({ tasks: n.tasks + r.tasks.size, services: n.services + r.services.size }), { tasks: 0, services: 0 });
       this.ctx.logger.info(`state restored from ${persistence.dir}`, counts);
     }
@@ -447,6 +470,7 @@ export class Simulator {
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
     this.ctx.bus.subscribe("instance.changed", () => this.flushSoon());
+    this.ctx.bus.subscribe("aws.event", () => this.flushSoon());
   }
 
   private flushSoon(): void {
@@ -532,7 +556,11 @@ export class Simulator {
         clock: this.ctx.clock,
         logger: this.ctx.logger,
         defaults: { account: this.config.accountId, region: this.config.region },
-        invoke: (operation, input, scope) => this.invoke(operation, input, scope),
+        invoke: (operation, input, scope, service) => (service && service !== "ecs" ? this.invokeScaling(service, operation, input, scope) : this.invoke(operation, input, scope)),
+        setMetric: (setting, scope) => {
+          applyMetricSetting(this.ctx.store, this.ctx.clock, scope, setting);
+          this.autoscaler.kick();
+        },
         interruptSpot: (selection) => this.spot.interrupt(selection),
         setCapacityShortage: (patch) => this.capacity.set(patch),
         putQuotas: (patch) => this.limits.putQuotas(patch),
@@ -583,6 +611,12 @@ export class Simulator {
     return structuredClone(await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation }));
   }
 
+  /** One Application Auto Scaling or CloudWatch operation in-process, as the API runs it. */
+  async invokeScaling(service: "application-autoscaling" | "cloudwatch", operation: string, input: Record<string, unknown>, scope: Scope = { account: this.config.accountId, region: this.config.region }): Promise<unknown> {
+    const api = service === "cloudwatch" ? this.cloudwatchApi : this.scalingApi;
+    return structuredClone(await api.handle(operation, input, scope));
+  }
+
   /** As just started (README: POST /_sim/reset): a clean simulator for the next test. */
   async reset(): Promise<void> {
     this.cancelScenario();
@@ -607,6 +641,7 @@ export class Simulator {
     if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.autoscaler.stop();
     this.ec2.createConfiguredGroups(this.config.autoScalingGroups);
+    this.sampler.restart();
     this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
@@ -632,6 +667,8 @@ export class Simulator {
    */
   async close(): Promise<void> {
     this.autoscaler.stop();
+    this.sampler.close();
+    for (const s of this.sqsSources) s.close();
     this.services.close();
     this.spot.close();
     this.instances.lifecycle.dispose();

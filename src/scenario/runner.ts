@@ -3,6 +3,7 @@ import type { Logger } from "../core/logger.js";
 import type { Scope } from "../domain/scope.js";
 import { ScenarioError } from "./parse.js";
 import type { InstanceRequest, InstanceSelector } from "../domain/container-instances/spec-schema.js";
+import type { MetricSetting } from "../metrics/setting.js";
 import { ACTIONS, type ActionName, type Scenario, type ScenarioCall, type ScenarioStep } from "./schema.js";
 
 /** What a scenario may do to the simulator: the same levers the admin API pulls. */
@@ -11,8 +12,10 @@ export interface ScenarioHost {
   readonly logger: Logger;
   /** Where resources go when a scenario names no account or region. */
   readonly defaults: Scope;
-  /** Runs one ECS operation with the API's own validation and handlers (no rate tokens spent). */
-  invoke(operation: string, input: Record<string, unknown>, scope: Scope): Promise<unknown>;
+  /** Runs one operation of ECS (or Application Auto Scaling, CloudWatch) with the API's own validation and handlers (no rate tokens spent). */
+  invoke(operation: string, input: Record<string, unknown>, scope: Scope, service?: ScenarioCall["service"]): Promise<unknown>;
+  /** Sets a metric's value or series as PUT /_sim/metrics does. */
+  setMetric(setting: MetricSetting, scope: Scope): void;
   interruptSpot(selection: object): unknown;
   setCapacityShortage(patch: object): unknown;
   /** Applies a quotas patch as PUT /_sim/quotas does; throws when the profile enforces none. */
@@ -63,6 +66,8 @@ export class ScenarioRun {
   private readonly timers = new Set<TimerHandle>();
   private readonly loadedAt: number;
   private readonly created: Record<string, number> = {};
+  /** Answers of calls that have an `id`, for `${id.Field}` in later inputs. */
+  private readonly answers = new Map<string, unknown>();
 
   private constructor(
     private readonly host: ScenarioHost,
@@ -112,7 +117,7 @@ export class ScenarioRun {
   private async buildWorld(): Promise<void> {
     const w = this.scenario.world;
     for (const [i, input] of w.clusters.entries()) {
-      await this.call({ operation: "CreateCluster", input }, `world.clusters[${i}]`);
+      await this.call({ service: "ecs", operation: "CreateCluster", input }, `world.clusters[${i}]`);
       this.created.clusters = (this.created.clusters ?? 0) + 1;
     }
     for (const [i, request] of w.containerInstances.entries()) {
@@ -140,7 +145,7 @@ export class ScenarioRun {
     ];
     for (const [key, operation, inputs] of groups) {
       for (const [i, input] of inputs.entries()) {
-        await this.call({ operation, input }, `world.${key}[${i}]`);
+        await this.call({ service: "ecs", operation, input }, `world.${key}[${i}]`);
         this.created[key] = (this.created[key] ?? 0) + 1;
       }
     }
@@ -151,13 +156,34 @@ export class ScenarioRun {
   }
 
   private async call(call: ScenarioCall, where: string): Promise<unknown> {
-    const scope = this.scopeOf(call);
     try {
-      return await this.host.invoke(call.operation, call.input, scope);
+      return await this.invoke(call);
     } catch (err) {
       const e = err as Error & { code?: string };
       throw new ScenarioError(`${where} (${call.operation}): ${e.code ? `${e.code}: ` : ""}${e.message}`);
     }
+  }
+
+  private async invoke(call: ScenarioCall): Promise<unknown> {
+    const answer = await this.host.invoke(call.operation, this.substitute(call.input) as Record<string, unknown>, this.scopeOf(call), call.service);
+    if (call.id) this.answers.set(call.id, answer);
+    return answer;
+  }
+
+  /** Replaces `${id.Field.Sub}` in strings with that field of an earlier answer. */
+  private substitute(value: unknown): unknown {
+    if (typeof value === "string") {
+      return value.replace(/\$\{([A-Za-z][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_]+)+)\}/g, (whole, id: string, path: string) => {
+        if (!this.answers.has(id)) throw new ScenarioError(`${whole}: no earlier call has id "${id}"`);
+        let v: unknown = this.answers.get(id);
+        for (const key of path.slice(1).split(".")) v = (v as Record<string, unknown> | undefined)?.[key];
+        if (v === undefined || typeof v === "object") throw new ScenarioError(`${whole}: the answer of "${id}" has no such value`);
+        return String(v);
+      });
+    }
+    if (Array.isArray(value)) return value.map((v) => this.substitute(v));
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.substitute(v)]));
+    return value;
   }
 
   private schedule(): void {
@@ -194,7 +220,11 @@ export class ScenarioRun {
 
   private async apply(step: ScenarioStep): Promise<unknown> {
     const h = this.host;
-    if (step.call) return h.invoke(step.call.operation, step.call.input, this.scopeOf(step.call));
+    if (step.call) return this.invoke(step.call);
+    if (step.metric) {
+      h.setMetric(step.metric, this.scopeOf(step.metric));
+      return { set: `${step.metric.namespace}/${step.metric.name}` };
+    }
     if (step.interruptSpot) return h.interruptSpot(this.withScope(step.interruptSpot));
     if (step.capacityShortage) {
       const { provider, ...rest } = step.capacityShortage;
@@ -254,6 +284,7 @@ function actionOf(step: ScenarioStep): ActionName {
 
 function describeStep(step: ScenarioStep): string {
   if (step.call) return `call ${step.call.operation}`;
+  if (step.metric) return `metric ${step.metric.namespace}/${step.metric.name}${step.metric.series ? ` series of ${step.metric.series.length}` : ` = ${step.metric.value}`}`;
   if (step.interruptSpot) {
     const s = step.interruptSpot;
     const how = s.fraction !== undefined ? `${Math.round(s.fraction * 100)}% of` : s.count !== undefined ? `${s.count}` : "all";

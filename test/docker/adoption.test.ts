@@ -72,7 +72,7 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
       }),
     );
     const run = await ecs1.send(
-      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 2, networkConfiguration: AWSVPC as never }),
+      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 2, launchType: "FARGATE", networkConfiguration: AWSVPC as never }),
     );
     const [kept, lost] = run.tasks!.map((t) => t.taskArn!) as [string, string];
     await waitUntilTasksRunning(waitOpts(ecs1), { cluster: "default", tasks: [kept, lost] });
