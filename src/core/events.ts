@@ -19,6 +19,18 @@ export interface DomainEvents {
   "limit.decision": LimitDecision;
   /** A container instance registered, changed status or agent connection, or was deregistered; `instance` is a snapshot. */
   "instance.changed": { account: string; region: string; clusterArn: string; instance: ContainerInstance };
+  /**
+   * An event another AWS service sends to EventBridge about the simulated world (Application
+   * Auto Scaling's scaling activities, CloudWatch's alarm state changes), already shaped.
+   */
+  "aws.event": {
+    account: string;
+    region: string;
+    source: "aws.application-autoscaling" | "aws.cloudwatch";
+    detailType: string;
+    resources: string[];
+    detail: Record<string, unknown>;
+  };
 }
 
 export interface LimitDecision {

@@ -119,3 +119,7 @@ export class NoUpdateAvailableException extends AwsError {
 export class AttributeLimitExceededException extends AwsError {
   readonly code = "AttributeLimitExceededException";
 }
+/** EC2 Auto Scaling's (query protocol) refusal of a request. */
+export class AutoScalingValidationError extends AwsError {
+  readonly code = "ValidationError";
+}

@@ -1,7 +1,8 @@
 /**
- * Client-visible strings of the EC2 launch type, kept apart until they join messages.ts. Copied
- * from AWS responses seen in public records (docs/ec2-instances.md lists where); strings marked
- * SIMULATOR are the simulator's own wording where no AWS text was found.
+ * Client-visible strings of the EC2 launch type (container instances, placement, attributes),
+ * beside messages.ts, which holds the rest. Copied from AWS responses seen in public records
+ * (docs/ec2-instances.md lists where); strings marked SIMULATOR are the simulator's own wording
+ * where no AWS text was found.
  */
 
 /** RunTask/StartTask `failures[].reason` values for a container instance that cannot take a task. */
@@ -62,6 +63,9 @@ export const Ec2Messages = {
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,
 
   // Container instances
+  /** SIMULATOR: AWS's stoppedReason for a task whose wait in PROVISIONING ran out was not found. */
+  provisioningTimedOut: (provider: string) =>
+    `Task was not placed: capacity provider ${provider} had no container instance with room for it before the provisioning timeout.`,
   /** The stoppedReason of tasks whose instance was terminated. */
   hostTerminated: (ec2InstanceId: string) => `Host EC2 (instance ${ec2InstanceId}) terminated.`,
   deregisterRunningTasks: "Found running tasks on the instance.",

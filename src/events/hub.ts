@@ -72,6 +72,7 @@ export class EventHub {
       opts.bus.subscribe("task.changed", (p) => this.onTaskChanged(p)),
       opts.bus.subscribe("service.event", (p) => this.onServiceEvent(p)),
       opts.bus.subscribe("instance.changed", (p) => this.onInstanceChanged(p)),
+      opts.bus.subscribe("aws.event", (p) => this.onAwsEvent(p)),
     ];
   }
 
@@ -211,6 +212,25 @@ export class EventHub {
       );
     } catch (err) {
       this.opts.logger.error("could not build container instance event", { error: (err as Error).message });
+    }
+  }
+
+  private onAwsEvent(p: DomainEvents["aws.event"]): void {
+    try {
+      this.publish(
+        buildEnvelope({
+          detailType: p.detailType,
+          source: p.source,
+          account: p.account,
+          region: p.region,
+          resources: p.resources,
+          detail: structuredClone(p.detail),
+          timeMs: this.opts.clock.now(),
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build event", { error: (err as Error).message, detailType: p.detailType });
     }
   }
 

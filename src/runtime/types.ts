@@ -138,6 +138,12 @@ export interface StopRequest {
   timeoutMs: (containerName: string) => number;
 }
 
+/** A running task's resource use, in percent of its task-level CPU and memory reservation. */
+export interface TaskUsage {
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
 export interface TaskRuntime {
   readonly kind: "docker" | "simulated";
   /** Pulls or resolves images. Rejects with TaskStartError when an image cannot be had. */
@@ -160,6 +166,8 @@ export interface TaskRuntime {
   adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]>;
   /** After adoption: removes whatever is left of persisted tasks other than `adopted`. */
   releaseUnadopted(adopted: string[]): Promise<void>;
+  /** What the task's running containers use now; undefined when it has none running. */
+  usage(taskArn: string): Promise<TaskUsage | undefined>;
 }
 
 export interface RuntimeFactoryContext {

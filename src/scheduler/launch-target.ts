@@ -1,7 +1,7 @@
 import type { CapacityProviderStrategyItem, Cluster, TaskDefinition } from "@aws-sdk/client-ecs";
 import { InvalidParameterException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
-import { normalizeStrategy } from "../domain/capacity-providers.js";
+import { checkStrategyMix, isFargateProvider, normalizeStrategy } from "../domain/capacity-providers.js";
 
 export type LaunchTarget =
   | { kind: "launchType"; launchType: "FARGATE" | "EC2" | "EXTERNAL" }
@@ -37,15 +37,24 @@ export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStr
       throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
     }
   }
+  checkStrategyMix(strategy);
   if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) throw new InvalidParameterException(Messages.strategyOneBase);
   if (strategy.every((s) => (s.weight ?? 0) === 0) && strategy.length > 1) {
     throw new InvalidParameterException(Messages.strategyAllZeroWeights);
   }
 }
 
-/** Whether the definition may run with the target's launch type (every Fargate provider is FARGATE). */
+/**
+ * Whether the definition may run with the target's launch type: FARGATE and FARGATE_SPOT are
+ * Fargate; every other capacity provider is an Auto Scaling group of EC2 instances.
+ */
 export function checkCompatibility(def: TaskDefinition, target: LaunchTarget): void {
-  const launchType = target.kind === "launchType" ? target.launchType : "FARGATE";
+  const launchType =
+    target.kind === "launchType"
+      ? target.launchType
+      : target.strategy.every((s) => isFargateProvider(s.capacityProvider ?? ""))
+        ? "FARGATE"
+        : "EC2";
   if (!(def.compatibilities ?? []).includes(launchType)) {
     throw new InvalidParameterException(Messages.launchTypeNotSupported(launchType));
   }

@@ -18,6 +18,7 @@ import type { Scope } from "../domain/scope.js";
 import type { TagService } from "../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../domain/task-definitions.js";
 import { isValidFargatePair } from "../domain/fargate-sizes.js";
+import { isFargateProvider } from "../domain/capacity-providers.js";
 import { describeEach } from "../domain/describe-each.js";
 import { paginateIndex } from "../domain/pagination.js";
 import { ConflictException, InvalidParameterException, ServiceNotFoundException } from "../errors/aws-errors.js";
@@ -29,10 +30,11 @@ import type { PlacementFailure } from "./ec2-placement/types.js";
 import type { RuntimeEvent } from "../runtime/types.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
 import { familyOfDefinitionArn, TaskIndex, type RegionState, type TaskRecord } from "../state/store.js";
-import type { CapacityGate } from "./capacity.js";
+import { NO_MANAGED_SCALING, type AutoScalingProviders, type CapacityGate } from "./capacity.js";
+import { ProvisioningQueue } from "./provisioning.js";
 import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "./launch-target.js";
 import { placeTasks } from "./placement.js";
-import { newTask, runtimeSpec } from "./task-factory.js";
+import { newTask, runtimeSpec, type NewTaskParams } from "./task-factory.js";
 import type { TaskLifecycle } from "./task-lifecycle.js";
 
 /** A validated request to start `count` tasks of one definition. */
@@ -60,6 +62,8 @@ export interface LaunchPlan {
 export interface PlacementShortfall {
   unplaced: number;
   noInstances: boolean;
+  /** The Auto Scaling capacity provider the tasks were for, if any. */
+  provider?: string;
   closest?: PlacementFailure;
 }
 
@@ -86,7 +90,18 @@ export class TaskScheduler {
     private readonly lifecycle: TaskLifecycle,
     private readonly capacity: CapacityGate,
     private readonly instances: ContainerInstances,
-  ) {}
+    private readonly autoScaling: AutoScalingProviders = NO_MANAGED_SCALING,
+  ) {
+    this.provisioning = new ProvisioningQueue(ctx, {
+      timeoutMs: ctx.config.provisioningTimeoutMs ?? 1_800_000,
+      maxPerCluster: MAX_PROVISIONING_PER_CLUSTER,
+      onTimeout: (record, provider) =>
+        this.lifecycle.requestStop(record.task.taskArn!, "TaskFailedToStart", Ec2Messages.provisioningTimedOut(provider)),
+    });
+  }
+
+  /** Tasks waiting in PROVISIONING for an Auto Scaling capacity provider to grow. */
+  readonly provisioning: ProvisioningQueue;
 
   private state(scope: Scope): RegionState {
     return this.ctx.store.region(scope.account, scope.region);
@@ -151,34 +166,30 @@ export class TaskScheduler {
    */
   launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): LaunchResult {
     if (isEc2(plan.target)) return this.launchOnInstances(scope, plan, opts);
-    const fargate = isFargate(plan.target);
-    const providers =
-      plan.target.kind === "strategy"
-        ? placeTasks(plan.target.strategy, plan.count, plan.existingByProvider)
-        : new Array<string | undefined>(plan.count).fill(undefined);
+    if (plan.target.kind === "launchType") return this.launchOnFargate(scope, plan, new Array(plan.count).fill(undefined), opts);
+    // A strategy splits the tasks over its providers; Fargate's run on Fargate, the others on
+    // their Auto Scaling group's instances.
+    const providers = placeTasks(plan.target.strategy, plan.count, plan.existingByProvider);
+    const out: LaunchResult = { tasks: [], failures: [] };
+    const onInstances = new Map<string, number>();
+    const onFargate: string[] = [];
+    for (const p of providers) {
+      if (this.autoScaling.isAutoScaling(scope, p)) onInstances.set(p, (onInstances.get(p) ?? 0) + 1);
+      else onFargate.push(p);
+    }
+    if (onFargate.length) merge(out, this.launchOnFargate(scope, plan, onFargate, opts));
+    for (const [provider, count] of onInstances) merge(out, this.launchOnInstances(scope, { ...plan, count }, opts, provider));
+    return out;
+  }
+
+  private launchOnFargate(scope: Scope, plan: LaunchPlan, providers: (string | undefined)[], opts: LaunchOptions): LaunchResult {
     const clusterName = plan.cluster.clusterName!;
     const tasks: Task[] = [];
     const failures: Failure[] = [];
+    const launchType = plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE";
     for (const provider of providers) {
-      const task = newTask(
-        {
-          scope,
-          clusterName,
-          clusterArn: plan.cluster.clusterArn!,
-          definition: plan.definition,
-          overrides: plan.overrides,
-          launchType: plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE",
-          ...(provider ? { capacityProviderName: provider } : {}),
-          networkConfiguration: plan.networkConfiguration,
-          startedBy: plan.startedBy,
-          group: plan.group,
-          tags: plan.tags,
-          enableExecuteCommand: plan.enableExecuteCommand,
-          now: new Date(this.ctx.clock.now()),
-        },
-        this.ctx.random,
-      );
-      const refusal = fargate ? this.admit(scope, task, clusterName, opts) : undefined;
+      const task = newTask(this.taskParams(scope, plan, launchType, provider), this.ctx.random);
+      const refusal = launchType === "FARGATE" ? this.admit(scope, task, clusterName, opts) : undefined;
       if (refusal) {
         failures.push({ reason: refusal });
         continue;
@@ -190,54 +201,79 @@ export class TaskScheduler {
   }
 
   /**
-   * EC2: places the tasks on the cluster's container instances (or the named ones for StartTask)
-   * and starts those that found a place. Tasks that did not are reported per instance, as ECS
-   * reports them, and summed up in `shortfall` for the service scheduler.
+   * EC2: places the tasks on the cluster's container instances (those of one capacity provider,
+   * or the named ones for StartTask) and starts those that found a place. Tasks that did not are
+   * reported per instance, as ECS reports them, and summed up in `shortfall` for the service
+   * scheduler; on a provider with managed scaling they wait in PROVISIONING for it to grow.
    */
-  private launchOnInstances(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): LaunchResult {
+  private launchOnInstances(scope: Scope, plan: LaunchPlan, opts: LaunchOptions, provider?: string): LaunchResult {
     const clusterName = plan.cluster.clusterName!;
-    const candidates = plan.containerInstanceArns
-      ? this.instances.candidates(scope, plan.containerInstanceArns.map((arn) => this.instances.registry.find(scope, clusterName, arn)!))
-      : this.instances.placementCandidates(scope, clusterName);
-    const result = planEc2Launch(candidates, {
-      definition: plan.definition,
-      overrides: plan.overrides,
-      group: plan.group ?? (opts.serviceName ? `service:${opts.serviceName}` : `family:${plan.definition.family}`),
-      count: plan.count,
-      strategies: plan.placementStrategy,
-      constraints: plan.placementConstraints,
-      random: () => this.ctx.random.float(),
-    });
+    const candidatesNow = () =>
+      plan.containerInstanceArns
+        ? this.instances.candidates(scope, plan.containerInstanceArns.map((arn) => this.instances.registry.find(scope, clusterName, arn)!))
+        : this.instances.placementCandidates(scope, clusterName, provider);
+    const group = plan.group ?? (opts.serviceName ? `service:${opts.serviceName}` : `family:${plan.definition.family}`);
+    const planFor = (count: number) =>
+      planEc2Launch(candidatesNow(), {
+        definition: plan.definition,
+        overrides: plan.overrides,
+        group,
+        count,
+        strategies: plan.placementStrategy,
+        constraints: plan.placementConstraints,
+        random: () => this.ctx.random.float(),
+      });
+    const result = planFor(plan.count);
     const tasks: Task[] = [];
-    for (const slot of result.slots) {
-      const task = newTask(
+    const make = (slot?: Ec2Slot) =>
+      newTask(
         {
-          scope,
-          clusterName,
-          clusterArn: plan.cluster.clusterArn!,
-          definition: plan.definition,
-          overrides: plan.overrides,
-          launchType: "EC2",
-          networkConfiguration: plan.networkConfiguration,
-          startedBy: plan.startedBy,
-          group: plan.group,
-          tags: plan.tags,
-          enableExecuteCommand: plan.enableExecuteCommand,
-          now: new Date(this.ctx.clock.now()),
-          containerInstanceArn: slot.containerInstanceArn,
-          ...(slot.availabilityZone ? { availabilityZone: slot.availabilityZone } : {}),
+          ...this.taskParams(scope, plan, "EC2", provider),
+          ...(slot ? { containerInstanceArn: slot.containerInstanceArn } : {}),
+          ...(slot?.availabilityZone ? { availabilityZone: slot.availabilityZone } : {}),
         },
         this.ctx.random,
       );
+    for (const slot of result.slots) {
+      const task = make(slot);
       this.start(scope, clusterName, task, plan.definition, opts.serviceName, slot);
       tasks.push(structuredClone(task));
     }
-    const failures: Failure[] = result.failures.map((f) => ({ arn: f.arn, reason: f.reason }));
-    if (result.unplaced === 0) return { tasks, failures };
+    let unplaced = result.unplaced;
+    // With managed scaling the rest wait in PROVISIONING for the group to scale out.
+    if (provider && this.autoScaling.waitsForCapacity(scope, provider)) {
+      while (unplaced > 0 && this.provisioning.hasRoom(clusterName)) {
+        const task = make();
+        this.startWaiting(scope, clusterName, task, plan.definition, provider, opts.serviceName, () => planFor(1).slots[0]);
+        tasks.push(structuredClone(task));
+        unplaced--;
+      }
+    }
+    const failures: Failure[] = unplaced > 0 ? result.failures.map((f) => ({ arn: f.arn, reason: f.reason })) : [];
+    if (unplaced === 0) return { tasks, failures };
     return {
       tasks,
       failures,
-      shortfall: { unplaced: result.unplaced, noInstances: result.noInstances, ...(result.closest ? { closest: result.closest } : {}) },
+      shortfall: { unplaced, noInstances: result.noInstances, ...(provider ? { provider } : {}), ...(result.closest ? { closest: result.closest } : {}) },
+    };
+  }
+
+  /** What every new task of a launch plan shares. */
+  private taskParams(scope: Scope, plan: LaunchPlan, launchType: NewTaskParams["launchType"], provider?: string): NewTaskParams {
+    return {
+      scope,
+      clusterName: plan.cluster.clusterName!,
+      clusterArn: plan.cluster.clusterArn!,
+      definition: plan.definition,
+      overrides: plan.overrides,
+      launchType,
+      ...(provider ? { capacityProviderName: provider } : {}),
+      networkConfiguration: plan.networkConfiguration,
+      startedBy: plan.startedBy,
+      group: plan.group,
+      tags: plan.tags,
+      enableExecuteCommand: plan.enableExecuteCommand,
+      now: new Date(this.ctx.clock.now()),
     };
   }
 
@@ -487,6 +523,38 @@ export class TaskScheduler {
     this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot));
   }
 
+  /** A task that waits in PROVISIONING until its capacity provider's instances have room for it. */
+  private startWaiting(
+    scope: Scope,
+    clusterName: string,
+    task: Task,
+    def: TaskDefinition,
+    provider: string,
+    serviceName: string | undefined,
+    tryPlace: () => Ec2Slot | undefined,
+  ): void {
+    const record: TaskRecord = { task, clusterName, containersStarted: false, ...(serviceName ? { serviceName } : {}) };
+    const state = this.state(scope);
+    state.tasks.set(task.taskArn!, record);
+    this.tags.replace(task.taskArn!, task.tags ?? []);
+    const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
+    const wait = this.provisioning.wait({
+      scope,
+      clusterName,
+      provider,
+      record,
+      tryPlace,
+      apply: (slot) => {
+        task.containerInstanceArn = slot.containerInstanceArn;
+        if (slot.availabilityZone) task.availabilityZone = slot.availabilityZone;
+        record.placement = slot.record;
+        state.taskChanged(record);
+        return runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot);
+      },
+    });
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName), wait);
+  }
+
   /** The caller's tags, the definition's when propagated, and ECS's managed tags when asked for. */
   private launchTags(scope: Scope, def: TaskDefinition, input: RunTaskRequest, clusterName: string): Tag[] {
     const own = input.tags ?? [];
@@ -514,12 +582,22 @@ export class TaskScheduler {
   }
 }
 
+/** ECS keeps at most 100 tasks per cluster waiting in PROVISIONING for capacity. */
+const MAX_PROVISIONING_PER_CLUSTER = 100;
+
+function merge(into: LaunchResult, part: LaunchResult): void {
+  into.tasks.push(...part.tasks);
+  into.failures.push(...part.failures);
+  if (part.shortfall) into.shortfall = part.shortfall;
+}
+
 function isEc2(target: LaunchTarget): boolean {
   return target.kind === "launchType" && target.launchType === "EC2";
 }
 
 function isFargate(target: LaunchTarget): boolean {
-  return target.kind === "strategy" || target.launchType === "FARGATE";
+  if (target.kind === "launchType") return target.launchType === "FARGATE";
+  return target.strategy.every((s) => isFargateProvider(s.capacityProvider ?? ""));
 }
 
 function checkOverrides(def: TaskDefinition, input: RunTaskRequest, fargate: boolean): void {

@@ -5,7 +5,7 @@ import { RegionState, type Store, type TaskRecord } from "./store.js";
  * journal can write only what changed. Whoever changes how records are held (indexes, compact
  * task records) changes these two functions and nothing else.
  */
-const KINDS = ["clusters", "families", "tasks", "services", "containerInstances", "tags", "settings", "defaultSettings", "runTaskTokens"] as const;
+const KINDS = ["clusters", "families", "tasks", "services", "containerInstances", "tags", "settings", "defaultSettings", "runTaskTokens", "capacityProviders", "autoScalingGroups"] as const;
 type Kind = (typeof KINDS)[number];
 
 const SEP = "|";

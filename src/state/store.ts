@@ -1,5 +1,6 @@
-import type { Cluster, ContainerInstance, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
+import type { CapacityProvider, Cluster, ContainerInstance, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
 import { AutoScalingState } from "../autoscaling/state.js";
+import type { AutoScalingGroupRecord } from "../autoscaling-groups/types.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import { MetricsState } from "../metrics/store.js";
 import { IndexedTable } from "./indexed-table.js";
@@ -11,6 +12,13 @@ import { IndexedTable } from "./indexed-table.js";
  */
 export interface ClusterRecord {
   cluster: Cluster;
+}
+
+/** A capacity provider backed by an Auto Scaling group (FARGATE and FARGATE_SPOT are not stored). */
+export interface CapacityProviderRecord {
+  provider: CapacityProvider;
+  /** When an UPDATE_IN_PROGRESS or DELETE_IN_PROGRESS settles. */
+  settlesAt?: number;
 }
 
 export interface TaskDefinitionRecord {
@@ -192,6 +200,10 @@ export class RegionState {
   readonly metrics = new MetricsState();
   readonly alarms = new Map<string, MetricAlarm>();
   readonly autoscaling = new AutoScalingState();
+  /** Auto Scaling group capacity providers by name. */
+  readonly capacityProviders = new Map<string, CapacityProviderRecord>();
+  /** Simulated EC2 Auto Scaling groups by name. */
+  readonly autoScalingGroups = new Map<string, AutoScalingGroupRecord>();
 
   constructor(
     readonly account: string,

@@ -88,7 +88,7 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
       }),
     );
     const run = await ecs1.send(
-      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: "FARGATE", count: 2, networkConfiguration: AWSVPC as never }),
+      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 2, launchType: "FARGATE", networkConfiguration: AWSVPC as never }),
     );
     const [kept, lost] = run.tasks!.map((t) => t.taskArn!) as [string, string];
     // And a host-mode task on a simulated instance, which runs in a namespace of its own.

@@ -240,4 +240,68 @@ describe("container instances", () => {
     expect(res.body.__type).toBe("ClusterContainsContainerInstancesException");
     expect(res.body.message).toBe("The Cluster cannot be deleted while Container Instances are active or draining.");
   });
+
+  it("reports the schedulable count of a task size, instance by instance", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    const made = await instances(2);
+    await ok(sim, "RegisterTaskDefinition", { family: "half", containerDefinitions: [{ name: "a", image: "x", cpu: 512, memory: 2048 }] });
+    await ok(sim, "RunTask", { cluster: "c", taskDefinition: "half", count: 2, placementStrategy: [{ type: "binpack", field: "memory" }] });
+    const bySize = await admin(sim, "GET", "/_sim/schedulable?cluster=c&cpu=512&memory=2048");
+    expect(bySize.status).toBe(200);
+    // 7985 MiB holds three 2048 MiB tasks: the binpacked instance has room for one more.
+    const rows = bySize.body.capacityProviders[0].instances;
+    expect(rows.map((r: any) => r.ec2InstanceId).sort()).toEqual(made.map((i) => i.ec2InstanceId).sort());
+    expect(rows.map((r: any) => r.schedulable).sort()).toEqual([1, 3]);
+    expect(bySize.body.total).toBe(4);
+    const byDefinition = await admin(sim, "GET", "/_sim/schedulable?cluster=c&taskDefinition=half");
+    expect(byDefinition.body.total).toBe(4);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=c")).status).toBe(400);
+    expect((await admin(sim, "GET", "/_sim/schedulable?cluster=nope&cpu=1&memory=1")).status).toBe(404);
+  });
+
+  it("host mode takes the container port (a second task conflicts), awsvpc tasks use up the type's interfaces", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    const [inst] = await instances(1);
+    await ok(sim, "RegisterTaskDefinition", {
+      family: "host",
+      networkMode: "host",
+      containerDefinitions: [{ name: "a", image: "x", memory: 64, portMappings: [{ containerPort: 8080 }] }],
+    });
+    const first = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "host" });
+    expect(first.tasks).toHaveLength(1);
+    const second = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "host" });
+    expect(second.failures).toEqual([{ arn: inst.containerInstanceArn, reason: "RESOURCE:PORTS" }]);
+    await ok(sim, "RegisterTaskDefinition", {
+      family: "vpc",
+      networkMode: "awsvpc",
+      containerDefinitions: [{ name: "a", image: "x", memory: 64 }],
+    });
+    // m5.large attaches 3 interfaces: the primary one and two for tasks.
+    const vpc = await ok(sim, "RunTask", {
+      cluster: "c",
+      taskDefinition: "vpc",
+      count: 3,
+      networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } },
+    });
+    expect(vpc.tasks).toHaveLength(2);
+    expect(vpc.failures).toEqual([{ arn: inst.containerInstanceArn, reason: "RESOURCE:ENI" }]);
+  });
+
+  it("honours memberOf constraints of the request and the task definition", async () => {
+    await ok(sim, "CreateCluster", { clusterName: "c" });
+    const made = await instances(3);
+    await ok(sim, "RegisterTaskDefinition", {
+      ...BRIDGE_WEB,
+      family: "zoned",
+      placementConstraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone in [us-east-1b, us-east-1c]" }],
+    });
+    const run = await ok(sim, "RunTask", {
+      cluster: "c",
+      taskDefinition: "zoned",
+      count: 4,
+      placementConstraints: [{ type: "memberOf", expression: "attribute:ecs.availability-zone != us-east-1c" }],
+    });
+    expect(new Set(run.tasks.map((t: any) => t.containerInstanceArn))).toEqual(new Set([made[1].containerInstanceArn]));
+    expect(run.tasks.map((t: any) => t.availabilityZone)).toEqual(["us-east-1b", "us-east-1b", "us-east-1b", "us-east-1b"]);
+  });
 });

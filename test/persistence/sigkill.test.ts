@@ -67,7 +67,7 @@ async function load(ecs: ECSClient, random: SeededRandom, worker: number, acked:
         latest = res.taskDefinition!.taskDefinitionArn!;
         acked.definitions.push(res.taskDefinition!);
       } else if (pick < 8) {
-        const res = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: latest, launchType: "FARGATE", count: random.int(1, 3), networkConfiguration: NET }));
+        const res = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: latest, count: random.int(1, 3), launchType: "FARGATE", networkConfiguration: NET }));
         for (const t of res.tasks ?? []) acked.tasks.push({ arn: t.taskArn!, cluster, createdAt: t.createdAt!.getTime(), definition: t.taskDefinitionArn! });
       } else if (pick < 9) {
         const res = await ecs.send(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { formatZodIssues } from "../../config.js";
-import { InstanceRequestSchema, zoneFor } from "../../domain/container-instances/spec-schema.js";
+import { InstanceRequestSchema } from "../../domain/container-instances/spec-schema.js";
 import type { Scope } from "../../domain/scope.js";
 import { AwsError } from "../../errors/aws-errors.js";
 import type { ContainerInstances } from "../../scheduler/instances/index.js";
@@ -48,21 +48,7 @@ export function registerContainerInstanceAdminRoutes(app: FastifyInstance, insta
     const req = parsed.data;
     const scope = scopeOf(req);
     try {
-      const records = Array.from({ length: req.count }, (_, n) =>
-        instances.lifecycle.register(
-          scope,
-          {
-            cluster: req.cluster,
-            instanceType: req.instanceType,
-            availabilityZone: zoneFor(req, scope.region, n),
-            attributes: Object.entries(req.attributes).map(([name, value]) => (value === null ? { name } : { name, value })),
-            ...(req.capacityProvider ? { capacityProviderName: req.capacityProvider } : {}),
-            awsvpcTrunking: req.awsvpcTrunking,
-            spotInstanceDraining: req.spotInstanceDraining,
-          },
-          "admin",
-        ),
-      );
+      const records = instances.launchRequest(scope, req, "admin");
       return { containerInstances: records.map((r) => instances.view(scope, r)) };
     } catch (err) {
       if (err instanceof AwsError) return badRequest(reply, err.message);

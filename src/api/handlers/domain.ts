@@ -1,4 +1,5 @@
 import type { SimContext } from "../../context.js";
+import type { CapacityProviderService } from "../../domain/asg-capacity-providers.js";
 import type { AccountSettingsService } from "../../domain/account-settings.js";
 import type { ClusterService } from "../../domain/clusters.js";
 import type { TagService } from "../../domain/tags.js";
@@ -17,6 +18,8 @@ export interface Domain {
   tasks: TaskScheduler;
   /** Container instances of the EC2 launch type. */
   instances: ContainerInstances;
+  /** Auto Scaling group capacity providers; built from ctx and tags when the root does not pass one. */
+  capacityProviders?: CapacityProviderService;
   /** The service scheduler (services, deployments, task sets). */
   services?: ServiceScheduler;
 }

@@ -1,4 +1,5 @@
 import type { OperationTable } from "../operation.js";
+import { capacityProviderOperations } from "./capacity-providers.js";
 import { clusterOperations } from "./clusters.js";
 import { containerInstanceOperations } from "./container-instances.js";
 import type { Domain } from "./domain.js";
@@ -12,6 +13,7 @@ export function buildOperationTable(d: Domain, extra: OperationTable[] = []): Op
   return Object.assign(
     {},
     clusterOperations(d),
+    capacityProviderOperations(d),
     taskDefinitionOperations(d),
     taskOperations(d),
     containerInstanceOperations(d),

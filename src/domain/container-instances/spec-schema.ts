@@ -29,3 +29,17 @@ export function zoneFor(request: InstanceRequest, region: string, n: number): st
   const zones = request.availabilityZones ?? [`${region}a`, `${region}b`, `${region}c`];
   return zones[n % zones.length]!;
 }
+
+/** Which running instances a scenario step or admin call means: by id, by zone, or the first `count`. */
+export const InstanceSelectorSchema = z
+  .object({
+    cluster: z.string().min(1).default("default"),
+    ec2InstanceIds: z.array(z.string().min(1)).min(1).optional(),
+    availabilityZone: z.string().min(1).optional(),
+    count: z.number().int().min(1).optional(),
+    account: z.string().regex(/^\d{12}$/).optional(),
+    region: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type InstanceSelector = z.infer<typeof InstanceSelectorSchema>;

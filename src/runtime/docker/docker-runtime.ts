@@ -26,7 +26,9 @@ import {
   type StartedContainer,
   type StopRequest,
   type TaskRuntime,
+  type TaskUsage,
 } from "../types.js";
+import { usageFromStats, type DockerStats } from "./stats.js";
 import { DockerConfigSchema, type DockerConfig, type DockerConfigInput } from "./config.js";
 import { createDockerClient } from "./client.js";
 import { buildContainerOptions, buildPauseOptions, taskVolumeName, type NetworkTarget } from "./container-options.js";
@@ -259,6 +261,18 @@ export class DockerRuntime implements TaskRuntime {
     if (task.privateIp) result.privateIp = task.privateIp;
     if (task.macAddress) result.macAddress = task.macAddress;
     return result;
+  }
+
+  /** One stats read per running container (Docker samples CPU over its own short window). */
+  async usage(taskArn: string): Promise<TaskUsage | undefined> {
+    const task = this.tasks.get(taskArn);
+    const running = [...(task?.containers.values() ?? [])].filter((c) => c.status === "RUNNING" && c.dockerId);
+    if (!task || running.length === 0) return undefined;
+    const stats = await Promise.all(
+      running.map((c) => this.docker.getContainer(c.dockerId!).stats({ stream: false }).then((s) => s as DockerStats, () => undefined)),
+    );
+    const read = stats.filter((s): s is DockerStats => s !== undefined);
+    return read.length > 0 ? usageFromStats(task.spec, read) : undefined;
   }
 
   async stop(taskArn: string, request: StopRequest): Promise<void> {

@@ -8,6 +8,7 @@ import { paginate } from "../../domain/pagination.js";
 import type { Scope } from "../../domain/scope.js";
 import type { TagService } from "../../domain/tags.js";
 import { InvalidParameterException } from "../../errors/aws-errors.js";
+import { zoneFor, type InstanceRequest, type InstanceSelector } from "../../domain/container-instances/spec-schema.js";
 import { Arn } from "../../state/arn.js";
 import type { ContainerInstanceRecord } from "../../state/store.js";
 import { compileClusterQuery, filterByQuery } from "../ec2-placement/index.js";
@@ -70,6 +71,35 @@ export class ContainerInstances {
       { maxResults: input.maxResults, nextToken: input.nextToken, kind: "containerInstances" },
     );
     return { containerInstanceArns: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  /** Registers `count` simulated instances at once, spread over the request's zones. */
+  launchRequest(scope: Scope, req: InstanceRequest, origin: "admin" | "config"): ContainerInstanceRecord[] {
+    return Array.from({ length: req.count }, (_, n) =>
+      this.lifecycle.register(
+        scope,
+        {
+          cluster: req.cluster,
+          instanceType: req.instanceType,
+          availabilityZone: zoneFor(req, scope.region, n),
+          attributes: Object.entries(req.attributes).map(([name, value]) => (value === null ? { name } : { name, value })),
+          ...(req.capacityProvider ? { capacityProviderName: req.capacityProvider } : {}),
+          awsvpcTrunking: req.awsvpcTrunking,
+          spotInstanceDraining: req.spotInstanceDraining,
+        },
+        origin,
+      ),
+    );
+  }
+
+  /** Live instances (not INACTIVE) matching a selector, in registration order. */
+  select(scope: Scope, sel: InstanceSelector): ContainerInstanceRecord[] {
+    const live = this.registry
+      .inCluster(scope, sel.cluster)
+      .filter((r) => r.instance.status !== "INACTIVE")
+      .filter((r) => !sel.ec2InstanceIds || sel.ec2InstanceIds.includes(r.instance.ec2InstanceId!))
+      .filter((r) => !sel.availabilityZone || r.availabilityZone === sel.availabilityZone);
+    return sel.count === undefined ? live : live.slice(0, sel.count);
   }
 
   /** Placement's snapshot of the given instances (by default every instance of the cluster that is not INACTIVE). */
