@@ -21,7 +21,7 @@ describe("placement strategies (the developer guide's examples)", () => {
   const threeAzs = () => [instance("a", { az: "us-east-1a" }), instance("b", { az: "us-east-1b" }), instance("c", { az: "us-east-1c" })];
 
   it("spread across Availability Zones: the service default, evenly", () => {
-    expect(DEFAULT_SERVICE_STRATEGY).toEqual([AZ_SPREAD]);
+    expect(DEFAULT_SERVICE_STRATEGY).toEqual([AZ_SPREAD, { type: "spread", field: "instanceId" }]);
     expect(chosen(threeAzs(), { count: 6, strategies: DEFAULT_SERVICE_STRATEGY })).toEqual(["a", "b", "c", "a", "b", "c"]);
   });
 

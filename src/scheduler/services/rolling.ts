@@ -4,13 +4,14 @@ import type { HealthJudge } from "./health.js";
 import { internalOf, primaryOf, serviceDeploymentOf } from "./internal.js";
 import type { Launcher } from "./launcher.js";
 import type { ServiceEvents } from "./service-events.js";
-import { byScaleInOrder, isLive, OCCUPYING, pickForScaleIn } from "./service-tasks.js";
+import { isDaemon, type InstancePlacement } from "./instance-placement.js";
+import { byScaleInOrder, isLive, OCCUPYING } from "./service-tasks.js";
 
 export type RollingDeployments = ReturnType<typeof createRollingDeployments>;
 
 /** The deployment steps of an ECS-controller service's reconcile pass: roll, retire, complete. */
-export function createRollingDeployments(deps: { health: HealthJudge; launcher: Launcher; events: ServiceEvents }) {
-  const { launcher, events } = deps;
+export function createRollingDeployments(deps: { health: HealthJudge; launcher: Launcher; events: ServiceEvents; placement: InstancePlacement }) {
+  const { launcher, events, placement } = deps;
 
   /**
    * The rolling step: start PRIMARY tasks within maximumPercent (rounded down),
@@ -28,14 +29,19 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     }
     // A failed deployment without rollback launches nothing; its own tasks go, the rest stays.
     if (primary.rolloutState === "FAILED") return;
+    if (isDaemon(record)) daemonDesiredCount(record, primary.config);
     const desired = s.desiredCount ?? 0;
-    const pLive = liveTasks.filter((r) => r.task.startedBy === primary.id);
-    if (internal.deployments.length === 1) {
+    // Tasks that must leave their instance (DRAINING, or a daemon's instance it no longer belongs
+    // on) are replaced like an older deployment's: within minimumHealthyPercent and maximumPercent.
+    const displaced = placement.displaced(record, liveTasks, primary.config);
+    const pLive = liveTasks.filter((r) => r.task.startedBy === primary.id && !displaced.has(r));
+    if (internal.deployments.length === 1 && displaced.size === 0) {
       launcher.scaleTo(record, primary, pLive, desired, now);
       return;
     }
 
-    const others = liveTasks.filter((r) => r.task.startedBy !== primary.id);
+    const primaryLive = new Set(pLive);
+    const others = liveTasks.filter((r) => !primaryLive.has(r));
     const cfg = s.deploymentConfiguration ?? {};
     const minHealthy = Math.ceil((desired * (cfg.minimumHealthyPercent ?? 100)) / 100);
     const maxTotal = Math.floor((desired * (cfg.maximumPercent ?? 200)) / 100);
@@ -51,7 +57,7 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
       }
     }
     if (pLive.length > desired) {
-      for (const r of pickForScaleIn(pLive, isHealthy, pLive.length - desired, launcher.isProtected)) {
+      for (const r of launcher.pickForScaleIn(record, pLive, isHealthy, pLive.length - desired)) {
         if (isHealthy(r) && budget <= 0) continue;
         if (isHealthy(r)) budget--;
         toStop.push(r);
@@ -68,6 +74,20 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     if (toStop.length === 0 && toStart === 0 && !inFlight && pLive.length < desired && !primary.unableReported) {
       primary.unableReported = true;
       events.event(record, Messages.svcUnableToStopOrStart(s.serviceName!));
+    }
+  }
+
+  /** A daemon wants one task per instance it belongs on; a change is announced as AWS does. */
+  function daemonDesiredCount(record: ServiceRecord, config: Parameters<InstancePlacement["daemonInstances"]>[1]): void {
+    const internal = internalOf(record);
+    const count = placement.daemonInstances(record, config).length;
+    if (record.service.desiredCount !== count) {
+      record.service.desiredCount = count;
+      internal.steady = false;
+    }
+    if (internal.daemonDesired !== count) {
+      internal.daemonDesired = count;
+      events.publishAction(record, "INFO", "SERVICE_DESIRED_COUNT_UPDATED");
     }
   }
 
