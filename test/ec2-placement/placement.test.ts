@@ -25,6 +25,15 @@ describe("placement strategies (the developer guide's examples)", () => {
     expect(chosen(threeAzs(), { count: 6, strategies: DEFAULT_SERVICE_STRATEGY })).toEqual(["a", "b", "c", "a", "b", "c"]);
   });
 
+  it("the service default spreads across zones, then across the instances of a zone", () => {
+    const instances = [
+      instance("a1", { az: "us-east-1a" }),
+      instance("a2", { az: "us-east-1a" }),
+      instance("b1", { az: "us-east-1b" }),
+    ];
+    expect(chosen(instances, { count: 4, strategies: DEFAULT_SERVICE_STRATEGY })).toEqual(["a1", "b1", "a2", "b1"]);
+  });
+
   it("spread counts the group's tasks already running in each zone", () => {
     const instances = [
       instance("a", { az: "us-east-1a", groups: ["service:web", "service:web"] }),

@@ -64,6 +64,10 @@ describe("DAEMON services", () => {
     await ok(sim, "CreateCluster", { clusterName: "c" });
     const made = await instances(2);
     await ok(sim, "RegisterTaskDefinition", AGENT);
+    const counted: any[] = [];
+    const off = sim.simulator.events.subscribe({ detailTypes: ["ECS Service Action"] }, (e) => {
+      if ((e.detail as any).eventName === "SERVICE_DESIRED_COUNT_UPDATED") counted.push(e);
+    });
     const created = await daemon();
     expect(created.service.schedulingStrategy).toBe("DAEMON");
     expect(created.service.deploymentConfiguration).toMatchObject({ minimumHealthyPercent: 0, maximumPercent: 100 });
@@ -82,6 +86,9 @@ describe("DAEMON services", () => {
     const after = await tasksOf("agent");
     expect((await service("agent")).desiredCount).toBe(2);
     expect(after.map((t) => t.containerInstanceArn).sort()).toEqual([made[1].containerInstanceArn, third.containerInstanceArn].sort());
+    off();
+    // Each computed change is announced: 2, then 3, then 2.
+    expect(counted).toHaveLength(3);
 
     // A daemon's count is the scheduler's: UpdateService may not set it, DeleteService needs no scale-down.
     const update = await call(sim, "UpdateService", { cluster: "c", service: "agent", desiredCount: 5 });
