@@ -105,9 +105,16 @@ describe("DAEMON services", () => {
     await daemon({ placementConstraints: [{ type: "memberOf", expression: "attribute:logs == on" }] });
     await steady("agent");
     expect((await service("agent")).desiredCount).toBe(2);
+    const violations: any[] = [];
+    const off = sim.simulator.events.subscribe({ detailTypes: ["ECS Service Action"] }, (e) => {
+      if ((e.detail as any).eventName === "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED") violations.push(e);
+    });
     await ok(sim, "DeleteAttributes", { cluster: "c", attributes: [{ name: "logs", targetId: made[1].containerInstanceArn }] });
     await steady("agent");
+    off();
     expect((await tasksOf("agent")).map((t) => t.containerInstanceArn)).toEqual([made[0].containerInstanceArn]);
+    expect(violations).toHaveLength(1);
+    expect(violations[0].detail.eventType).toBe("ERROR");
   });
 
   it("deploys a new revision instance by instance: stop first, then start (maximumPercent 100)", async () => {

@@ -79,16 +79,15 @@ export function createInstancePlacement(deps: {
    * Live tasks that have to leave their instance and be replaced: on an instance that is no longer
    * ACTIVE (DRAINING) or, for a daemon, on one it does not belong on any more.
    */
-  function displaced(record: ServiceRecord, live: TaskRecord[], config: RevisionConfig | undefined): Set<TaskRecord> {
-    const out = new Set<TaskRecord>();
+  function displaced(record: ServiceRecord, live: TaskRecord[], daemonMembers?: ReadonlySet<string>): Map<TaskRecord, "draining" | "constraints"> {
+    const out = new Map<TaskRecord, "draining" | "constraints">();
     const onInstances = live.filter((r) => r.task.containerInstanceArn);
     if (onInstances.length === 0) return out;
     const state = store.region(internalOf(record).scope.account, internalOf(record).scope.region);
-    const belongs = isDaemon(record) && config ? new Set(daemonInstances(record, config).map((i) => i.arn)) : undefined;
     for (const r of onInstances) {
       const arn = r.task.containerInstanceArn!;
-      const status = state.containerInstances.get(arn)?.instance.status;
-      if (status !== "ACTIVE" || (belongs && !belongs.has(arn))) out.add(r);
+      if (state.containerInstances.get(arn)?.instance.status !== "ACTIVE") out.set(r, "draining");
+      else if (daemonMembers && !daemonMembers.has(arn)) out.set(r, "constraints");
     }
     return out;
   }

@@ -29,11 +29,11 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     }
     // A failed deployment without rollback launches nothing; its own tasks go, the rest stays.
     if (primary.rolloutState === "FAILED") return;
-    if (isDaemon(record)) daemonDesiredCount(record, primary.config);
+    const members = isDaemon(record) ? daemonDesiredCount(record, primary.config) : undefined;
     const desired = s.desiredCount ?? 0;
     // Tasks that must leave their instance (DRAINING, or a daemon's instance it no longer belongs
     // on) are replaced like an older deployment's: within minimumHealthyPercent and maximumPercent.
-    const displaced = placement.displaced(record, liveTasks, primary.config);
+    const displaced = placement.displaced(record, liveTasks, members);
     const pLive = liveTasks.filter((r) => r.task.startedBy === primary.id && !displaced.has(r));
     if (internal.deployments.length === 1 && displaced.size === 0) {
       launcher.scaleTo(record, primary, pLive, desired, now);
@@ -68,6 +68,9 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     const occupying = tasks.filter((r) => OCCUPYING.has(r.task.lastStatus ?? "")).length;
     const toStart = Math.max(0, Math.min(desired - pLive.length, maxTotal - occupying));
     launcher.stop(record, toStop);
+    if (toStop.some((r) => displaced.get(r) === "constraints")) {
+      events.publishAction(record, "ERROR", "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED");
+    }
     if (toStart > 0) launcher.launchFor(record, primary, toStart, pLive, now);
     // Only a real dead end is reported: nothing starting, nothing on its way out.
     const inFlight = pLive.some((r) => !isHealthy(r)) || occupying > liveTasks.length;
@@ -78,9 +81,10 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
   }
 
   /** A daemon wants one task per instance it belongs on; a change is announced as AWS does. */
-  function daemonDesiredCount(record: ServiceRecord, config: Parameters<InstancePlacement["daemonInstances"]>[1]): void {
+  function daemonDesiredCount(record: ServiceRecord, config: Parameters<InstancePlacement["daemonInstances"]>[1]): Set<string> {
     const internal = internalOf(record);
-    const count = placement.daemonInstances(record, config).length;
+    const members = new Set(placement.daemonInstances(record, config).map((i) => i.arn));
+    const count = members.size;
     if (record.service.desiredCount !== count) {
       record.service.desiredCount = count;
       internal.steady = false;
@@ -89,6 +93,7 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
       internal.daemonDesired = count;
       events.publishAction(record, "INFO", "SERVICE_DESIRED_COUNT_UPDATED");
     }
+    return members;
   }
 
   /** Older deployments leave `deployments` once every task of theirs has STOPPED. */
