@@ -121,7 +121,7 @@ export function createLauncher(deps: {
     }
     if (result.tasks[0]) return result.tasks[0];
     if (result.shortfall) {
-      unableToPlaceOnInstances(record, result.shortfall, plan.target.kind === "strategy", now);
+      unableToPlaceOnInstances(record, result.shortfall, now);
       if (backOffOnShortfall) backOffPlacement(record, now);
       return undefined;
     }
@@ -157,20 +157,25 @@ export function createLauncher(deps: {
    * for capacity, the same text is logged at most once per retry interval, however often a freed
    * resource or a new instance makes it try again early.
    */
-  function unableToPlaceOnInstances(record: ServiceRecord, shortfall: PlacementShortfall, viaCapacityProvider: boolean, now: number): void {
+  function unableToPlaceOnInstances(record: ServiceRecord, shortfall: PlacementShortfall, now: number): void {
     const internal = internalOf(record);
     const name = record.service.serviceName!;
     const closest = shortfall.noInstances ? undefined : shortfall.closest;
     const message = closest
       ? Ec2Messages.svcUnableToPlaceClosest(name, closest.arn.slice(closest.arn.lastIndexOf("/") + 1), closest.reason)
-      : viaCapacityProvider
+      : shortfall.provider
         ? Ec2Messages.svcUnableToPlaceNoInstancesInCapacityProvider(name)
         : Ec2Messages.svcUnableToPlaceNoInstances(name);
     const last = internal.lastPlacementEvent;
     if (last && last.message === message && now - last.at < Math.max(internal.placementDelayMs, deps.config.placementRetryMs)) return;
     internal.lastPlacementEvent = { message, at: now };
     events.event(record, message);
-    if (closest) events.publishAction(record, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", { reason: closest.reason });
+    if (closest) {
+      events.publishAction(record, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", {
+        ...(shortfall.provider ? { capacityProviderArns: [Arn.capacityProvider(internal.scope, shortfall.provider)] } : {}),
+        reason: closest.reason,
+      });
+    }
     deps.logger.warn(`service ${name} was unable to place a task on a container instance`, {
       cluster: record.clusterName,
       reason: closest?.reason ?? "no container instances",
