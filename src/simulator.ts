@@ -259,6 +259,7 @@ export class Simulator {
       taskDefinitions,
       tags,
       tasks,
+      instances: this.instances,
       config: servicesConfig,
       ...(this.loadBalancers ? { loadBalancers: this.loadBalancers } : {}),
       runtimeKind: this.runtime.kind,

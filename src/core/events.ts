@@ -17,6 +17,23 @@ export interface DomainEvents {
     detail: Record<string, unknown>;
   };
   "limit.decision": LimitDecision;
+  /** Tasks that found no container instance (RunTask, StartTask, a service): per-instance reasons. */
+  "task.placement-failed": {
+    account: string;
+    region: string;
+    clusterArn: string;
+    taskDefinitionArn: string;
+    group?: string;
+    startedBy?: string;
+    serviceName?: string;
+    capacityProviderName?: string;
+    operation: string;
+    requestedCount: number;
+    unplacedCount: number;
+    noContainerInstances: boolean;
+    failures: { arn: string; reason: string }[];
+    closest?: { arn: string; reason: string };
+  };
   /** A container instance registered, changed status or agent connection, or was deregistered; `instance` is a snapshot. */
   "instance.changed": { account: string; region: string; clusterArn: string; instance: ContainerInstance };
   /**

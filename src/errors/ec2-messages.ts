@@ -62,6 +62,15 @@ export const Ec2Messages = {
   svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,
 
+  // DAEMON services (InvalidParameterException on CreateService/UpdateService); texts as AWS answers them
+  daemonDesiredCount: "The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again",
+  daemonPlacementStrategy: "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again",
+  daemonMaximumPercent:
+    "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again",
+  daemonCapacityProviderStrategy: "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.",
+  /** SIMULATOR: AWS documents that CODE_DEPLOY and EXTERNAL services cannot be daemons; its text was not found. */
+  daemonController: (controller: string) => `The DAEMON scheduling strategy is not supported with the ${controller} deployment controller.`,
+
   // Container instances
   /** SIMULATOR: AWS's stoppedReason for a task whose wait in PROVISIONING ran out was not found. */
   provisioningTimedOut: (provider: string) =>

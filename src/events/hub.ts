@@ -7,6 +7,7 @@ import { buildEnvelope, clusterArnOf, type EcsEventEnvelope } from "./envelope.j
 import { EventLog, type EventLogQuery, type LoggedEvent } from "./event-log.js";
 import { matchesFilter, type EventFilter } from "./filter.js";
 import { INSTANCE_STATE_CHANGE, instanceStateChangeDetail } from "./instance-state-change.js";
+import { PLACEMENT_FAILURE, placementFailureDetail } from "./placement-failure.js";
 import { TASK_STATE_CHANGE, taskStateChangeDetail } from "./task-state-change.js";
 import { WebhookDispatcher, type DeliveryOutcome } from "./webhooks.js";
 import { createTargetGuard } from "./webhook-targets.js";
@@ -73,6 +74,7 @@ export class EventHub {
       opts.bus.subscribe("service.event", (p) => this.onServiceEvent(p)),
       opts.bus.subscribe("instance.changed", (p) => this.onInstanceChanged(p)),
       opts.bus.subscribe("aws.event", (p) => this.onAwsEvent(p)),
+      ...(this.config.placementFailures ? [opts.bus.subscribe("task.placement-failed", (p) => this.onPlacementFailed(p))] : []),
     ];
   }
 
@@ -231,6 +233,25 @@ export class EventHub {
       );
     } catch (err) {
       this.opts.logger.error("could not build event", { error: (err as Error).message, detailType: p.detailType });
+    }
+  }
+
+  private onPlacementFailed(p: DomainEvents["task.placement-failed"]): void {
+    try {
+      const now = this.opts.clock.now();
+      this.publish(
+        buildEnvelope({
+          detailType: PLACEMENT_FAILURE,
+          account: p.account,
+          region: p.region,
+          resources: [p.clusterArn],
+          detail: placementFailureDetail(p, now),
+          timeMs: now,
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build placement failure event", { error: (err as Error).message });
     }
   }
 

@@ -251,6 +251,22 @@ export class TaskScheduler {
     }
     const failures: Failure[] = unplaced > 0 ? result.failures.map((f) => ({ arn: f.arn, reason: f.reason })) : [];
     if (unplaced === 0) return { tasks, failures };
+    this.ctx.bus.publish("task.placement-failed", {
+      account: scope.account,
+      region: scope.region,
+      clusterArn: plan.cluster.clusterArn!,
+      taskDefinitionArn: plan.definition.taskDefinitionArn!,
+      ...(plan.group ? { group: plan.group } : {}),
+      ...(plan.startedBy ? { startedBy: plan.startedBy } : {}),
+      ...(opts.serviceName ? { serviceName: opts.serviceName } : {}),
+      ...(provider ? { capacityProviderName: provider } : {}),
+      operation: opts.operation,
+      requestedCount: plan.count,
+      unplacedCount: unplaced,
+      noContainerInstances: result.noInstances,
+      failures: result.failures.map((f) => ({ arn: f.arn, reason: f.reason })),
+      ...(result.closest ? { closest: { arn: result.closest.arn, reason: result.closest.reason } } : {}),
+    });
     return {
       tasks,
       failures,
