@@ -3,7 +3,7 @@ import type { DomainEvents, EventBus } from "../core/events.js";
 import type { Logger } from "../core/logger.js";
 import type { SeededRandom } from "../core/random.js";
 import { EventsConfigSchema, type EventsConfig, type EventsConfigInput } from "./config.js";
-import { buildEnvelope, clusterArnOf, type EcsEventEnvelope } from "./envelope.js";
+import { buildEnvelope, clusterArnOf, type EcsEventEnvelope, type EnvelopeInput } from "./envelope.js";
 import { EventLog, type EventLogQuery, type LoggedEvent } from "./event-log.js";
 import { matchesFilter, type EventFilter } from "./filter.js";
 import { INSTANCE_STATE_CHANGE, instanceStateChangeDetail } from "./instance-state-change.js";
@@ -178,99 +178,69 @@ export class EventHub {
     }
   }
 
-  private onTaskChanged(p: DomainEvents["task.changed"]): void {
+  /**
+   * Builds and publishes one event from a domain happening. A happening that cannot be shaped
+   * into an event is logged and dropped: the API call behind it has succeeded already.
+   */
+  private publishFrom(what: string, input: Omit<EnvelopeInput<object>, "timeMs" | "random"> | ((now: number) => Omit<EnvelopeInput<object>, "timeMs" | "random">)): void {
     try {
       const now = this.opts.clock.now();
-      const detail = taskStateChangeDetail(p.task, now);
-      this.publish(
-        buildEnvelope({
-          detailType: TASK_STATE_CHANGE,
-          account: p.account,
-          region: p.region,
-          resources: p.task.taskArn ? [p.task.taskArn] : [],
-          detail,
-          timeMs: now,
-          random: this.opts.random,
-        }) as EcsEventEnvelope,
-      );
+      const fields = typeof input === "function" ? input(now) : input;
+      this.publish(buildEnvelope({ ...fields, timeMs: now, random: this.opts.random }) as EcsEventEnvelope);
     } catch (err) {
-      this.opts.logger.error("could not build task state change event", { error: (err as Error).message, taskArn: p.task.taskArn });
+      this.opts.logger.error(`could not build ${what} event`, { error: (err as Error).message });
     }
+  }
+
+  private onTaskChanged(p: DomainEvents["task.changed"]): void {
+    this.publishFrom("task state change", (now) => ({
+      detailType: TASK_STATE_CHANGE,
+      account: p.account,
+      region: p.region,
+      resources: p.task.taskArn ? [p.task.taskArn] : [],
+      detail: taskStateChangeDetail(p.task, now),
+    }));
   }
 
   private onInstanceChanged(p: DomainEvents["instance.changed"]): void {
-    try {
-      const now = this.opts.clock.now();
-      this.publish(
-        buildEnvelope({
-          detailType: INSTANCE_STATE_CHANGE,
-          account: p.account,
-          region: p.region,
-          resources: [p.instance.containerInstanceArn!],
-          detail: instanceStateChangeDetail(p.instance, p.clusterArn, now),
-          timeMs: now,
-          random: this.opts.random,
-        }),
-      );
-    } catch (err) {
-      this.opts.logger.error("could not build container instance event", { error: (err as Error).message });
-    }
+    this.publishFrom("container instance", (now) => ({
+      detailType: INSTANCE_STATE_CHANGE,
+      account: p.account,
+      region: p.region,
+      resources: [p.instance.containerInstanceArn!],
+      detail: instanceStateChangeDetail(p.instance, p.clusterArn, now),
+    }));
   }
 
   private onAwsEvent(p: DomainEvents["aws.event"]): void {
-    try {
-      this.publish(
-        buildEnvelope({
-          detailType: p.detailType,
-          source: p.source,
-          account: p.account,
-          region: p.region,
-          resources: p.resources,
-          detail: structuredClone(p.detail),
-          timeMs: this.opts.clock.now(),
-          random: this.opts.random,
-        }),
-      );
-    } catch (err) {
-      this.opts.logger.error("could not build event", { error: (err as Error).message, detailType: p.detailType });
-    }
+    this.publishFrom(p.detailType, () => ({
+      detailType: p.detailType,
+      source: p.source,
+      account: p.account,
+      region: p.region,
+      resources: p.resources,
+      detail: structuredClone(p.detail),
+    }));
   }
 
   private onPlacementFailed(p: DomainEvents["task.placement-failed"]): void {
-    try {
-      const now = this.opts.clock.now();
-      this.publish(
-        buildEnvelope({
-          detailType: PLACEMENT_FAILURE,
-          account: p.account,
-          region: p.region,
-          resources: [p.clusterArn],
-          detail: placementFailureDetail(p, now),
-          timeMs: now,
-          random: this.opts.random,
-        }),
-      );
-    } catch (err) {
-      this.opts.logger.error("could not build placement failure event", { error: (err as Error).message });
-    }
+    this.publishFrom("placement failure", (now) => ({
+      detailType: PLACEMENT_FAILURE,
+      account: p.account,
+      region: p.region,
+      resources: [p.clusterArn],
+      detail: placementFailureDetail(p, now),
+    }));
   }
 
   private onServiceEvent(p: DomainEvents["service.event"]): void {
-    try {
-      this.publish(
-        buildEnvelope({
-          detailType: p.detailType,
-          account: p.account,
-          region: p.region,
-          resources: p.resources,
-          detail: structuredClone(p.detail),
-          timeMs: this.opts.clock.now(),
-          random: this.opts.random,
-        }),
-      );
-    } catch (err) {
-      this.opts.logger.error("could not build service event", { error: (err as Error).message, detailType: p.detailType });
-    }
+    this.publishFrom(p.detailType, () => ({
+      detailType: p.detailType,
+      account: p.account,
+      region: p.region,
+      resources: p.resources,
+      detail: structuredClone(p.detail),
+    }));
   }
 }
 
