@@ -81,6 +81,8 @@ async function viaApi(n, concurrency) {
     return res.json();
   };
   try {
+    // An omitted cluster means an existing default cluster, as on AWS.
+    await call("CreateCluster", {});
     await call("RegisterTaskDefinition", {
       family: "bench-bridge",
       networkMode: "bridge",

@@ -150,6 +150,7 @@ async function virtualClockBench(n) {
     if (res.statusCode !== 200) throw new Error(`${op}: ${res.body}`);
   };
   try {
+    await inject("CreateCluster", {});
     await inject("RegisterTaskDefinition", DEF);
     for (let i = 0; i < n; i += 10) await inject("RunTask", { taskDefinition: "bench", count: 10, networkConfiguration: NETWORK });
     const clock = sim.simulator.ctx.clock;
