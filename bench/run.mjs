@@ -48,5 +48,43 @@ if (only.has("throttle")) results.throttle = await runThrottleBench();
 if (only.has("docker")) results.docker = await runDockerBench();
 if (only.has("startup")) results.startup = await runStartupBench();
 results.finishedAt = new Date().toISOString();
+results.targets = summary(results);
 
 console.log(JSON.stringify(results, null, 2));
+
+/** Every target beside its figure (and bare fastify's, where there is one), for a reader in a hurry. */
+function summary(r) {
+  const out = [];
+  const add = (name, target, figure, met, extra = {}) => out.push({ name, target, figure: figure ?? null, met: figure === undefined || figure === null ? null : met, ...extra });
+  const dtd = r.requests?.routes?.DescribeTaskDefinition;
+  if (dtd) {
+    add("DescribeTaskDefinition req/s share of bare fastify (default profile)", ">= 0.75", dtd.defaultProfile.requestsPerSecondShare, dtd.defaultProfile.requestsPerSecondShare >= 0.75, {
+      requestsPerSecond: dtd.defaultProfile.requestsPerSecond,
+      bareFastifyRequestsPerSecond: dtd.bareFastify.requestsPerSecond,
+    });
+    add("DescribeTaskDefinition server CPU per request vs bare fastify", "<= 1.5x", dtd.unlimitedQuotas.cpuPerRequestRatio, dtd.unlimitedQuotas.cpuPerRequestRatio <= 1.5, {
+      defaultProfileRatio: dtd.defaultProfile.cpuPerRequestRatio,
+      microsPerRequest: dtd.unlimitedQuotas.serverCpuMicrosPerRequest,
+      bareFastifyMicrosPerRequest: dtd.bareFastify.serverCpuMicrosPerRequest,
+    });
+  }
+  if (r.scale?.largest) {
+    const l = r.scale.largest;
+    add("DescribeTasks(100 ids) p99 at the largest size", "< 10 ms at 100k tasks", l.describeTasks100P99Ms, l.describeTasks100P99Ms < 10, { tasks: l.tasks });
+    add("RSS at the largest size", "< 600 MB at 100k tasks", l.rssMB, l.rssMB < 600 && l.tasks >= 100_000, { tasks: l.tasks });
+  }
+  if (r.startup && !r.startup.skipped) {
+    add("ready (spawn to health answer), simulated runtime", "< 500 ms", r.startup.simulatedRuntime.readyMsMedian, r.startup.target.met, {
+      cpuMs: r.startup.simulatedRuntime.cpuMsMedian,
+      cpuVsBareFastify: r.startup.simulatedRuntime.cpuVsBareFastify,
+      bareFastifyReadyMs: r.startup.bareFastify.readyMsMedian,
+    });
+  }
+  if (r.docker && !r.docker.skipped) {
+    const o = r.docker.overheadPercent;
+    add("RunTask->RUNNING overhead over direct Docker (bridge)", "<= 10 %", o.api, o.api <= 10);
+    add("awsvpc vs bridge, one task at a time (p50)", "<= 25 %", o.awsvpcVsBridgeOneAtATimeP50, o.awsvpcVsBridgeOneAtATimeP50 <= 25, { withoutWarmPool: o.awsvpcWithoutPoolVsBridgeOneAtATimeP50 });
+    add("awsvpc vs bridge, 20-task burst (total)", "<= 25 %", o.awsvpcVsBridge, o.awsvpcVsBridge <= 25);
+  }
+  return out;
+}
