@@ -91,6 +91,9 @@ describe.skipIf(!available)("warm pool of awsvpc network holders", () => {
     // Both came from the pool, one each.
     expect(new Set([holderA.Id, holderB.Id])).toEqual(new Set(ready));
     expect(holderA.State.Running && holderB.State.Running).toBe(true);
+    // Named after the task it now serves, as a holder made for the task would be.
+    expect(holderA.Name).toBe(`/ecs-sim-pause-${a.taskId}`);
+    expect(holderB.Name).toBe(`/ecs-sim-pause-${b.taskId}`);
     // Own namespace and own address, reported as the task's.
     const ipA = Object.values(holderA.NetworkSettings.Networks)[0]!.IPAddress;
     const ipB = Object.values(holderB.NetworkSettings.Networks)[0]!.IPAddress;

@@ -642,18 +642,15 @@ export class DockerRuntime implements TaskRuntime {
 
   /**
    * awsvpc: a holder from the warm pool when the task publishes no ports (pooled holders publish
-   * none), else a new one. A new holder starts while the task's containers are created
-   * (`holderStarted`): they need it to exist, not to run, until they start.
+   * none), else a new one. A new holder starts (a pooled one is renamed) while the task's
+   * containers are created (`holderStarted`): they need it to exist, not to run, until they start.
    */
   private async networkTarget(task: TaskState, infra: Infra): Promise<{ net: NetworkTarget; holderStarted?: Promise<void> }> {
     const spec = task.spec;
     const extraHosts = infra.endpoint.extraHosts;
     if (this.isAwsvpc(spec)) {
       const pooled = this.publishesPorts(spec) ? undefined : this.pool?.take();
-      if (pooled) {
-        this.adoptHolder(task, pooled);
-        return { net: { mode: "container", pauseId: pooled.id } };
-      }
+      if (pooled) return { net: { mode: "container", pauseId: pooled.id }, holderStarted: this.adoptHolder(task, pooled) };
       const image = await this.resolvePauseImage();
       const labels = this.withState(containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause"));
       const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, this.forwardTarget(infra));
@@ -698,15 +695,20 @@ export class DockerRuntime implements TaskRuntime {
     return { inTaskPort: this.config.inTaskPort, host: infra.endpoint.taskHost, port: infra.metadataPort };
   }
 
-  /** A pooled holder becomes the task's: its address, its death watch, and the task's holder name. */
-  private adoptHolder(task: TaskState, holder: PooledHolder): void {
+  /**
+   * A pooled holder becomes the task's: its address, its death watch, and the task's holder name
+   * (renamed while the task's containers are created; the answer resolves when it is done).
+   */
+  private adoptHolder(task: TaskState, holder: PooledHolder): Promise<void> {
     task.pauseId = holder.id;
     task.pauseName = pauseContainerName(task.spec);
     task.privateIp = holder.privateIp;
     task.macAddress = holder.macAddress;
     this.byPauseId.set(holder.id, task);
-    // The name is for people reading `docker ps`; nothing waits on it.
-    void this.track(this.docker.getContainer(holder.id).rename({ name: task.pauseName }).catch((err: Error) => this.ignoreGone(err)));
+    return this.docker
+      .getContainer(holder.id)
+      .rename({ name: task.pauseName })
+      .catch((err: Error) => this.ignoreGone(err));
   }
 
   /** One warm-pool holder: labelled with this instance (so every cleanup finds it), started, inspected. */
