@@ -26,7 +26,7 @@ describe.skipIf(!available)("warm pool of awsvpc network holders", () => {
   const runtimes: DockerRuntime[] = [];
   const ids: string[] = [];
 
-  function newRuntime(instanceId: string, awsvpcWarmPool: number): DockerRuntime {
+  function newRuntime(instanceId: string, awsvpcWarmPool: number, stateKey?: string): DockerRuntime {
     const runtime = new DockerRuntime({
       clock,
       logger: silentLogger,
@@ -35,6 +35,7 @@ describe.skipIf(!available)("warm pool of awsvpc network holders", () => {
       instanceId,
       simulatorEndpoint: "http://127.0.0.1:1",
       lookupTask: () => undefined,
+      ...(stateKey ? { stateKey } : {}),
     });
     runtimes.push(runtime);
     ids.push(instanceId);
@@ -130,6 +131,15 @@ describe.skipIf(!available)("warm pool of awsvpc network holders", () => {
     await run(noPool, taskSpec([{ name: "app", command: ["sleep", "60"] }]));
     expect(await noPool.warmPoolSettled()).toBe(0);
     expect(await pooled(noPoolId)).toEqual([]);
+
+    // With a state dir, holders must carry their task's labels for adoption: no pool.
+    const stateId = newInstanceId("pool-test-5");
+    const persistent = newRuntime(stateId, 2, `pooltest${process.pid}`);
+    const kept = taskSpec([{ name: "app", command: ["sleep", "60"] }]);
+    await run(persistent, kept);
+    expect(await persistent.warmPoolSettled()).toBe(0);
+    expect((await holderOf(kept)).Config.Labels[LABEL_TASK_ARN]).toBe(kept.taskArn);
+    await persistent.remove(kept.taskArn);
   }, 120_000);
 
   it("close() removes pooled holders; a dead instance's pooled holders are removed as leftovers", async () => {
