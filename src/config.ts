@@ -79,6 +79,11 @@ export const ConfigSchema = z.object({
   logFormat: z.enum(["text", "json"]).default("text"),
   /** How long STOPPED tasks stay describable (AWS: at least one hour). */
   stoppedTaskRetentionMs: DurationMs.default(3_600_000),
+  /**
+   * How long a task waits in PROVISIONING for an Auto Scaling capacity provider with managed
+   * scaling to make room before it stops (AWS: "between 10 and 30 minutes").
+   */
+  provisioningTimeoutMs: DurationMs.default(1_800_000),
   /** Largest accepted request body; task definitions may be up to 64 KiB, plus envelope. */
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   /**
@@ -107,6 +112,11 @@ export const ConfigSchema = z.object({
    * not exist. Off, as on AWS, which answers ClusterNotFoundException until CreateCluster ran.
    */
   createDefaultCluster: z.boolean().default(false),
+  /**
+   * The launch type of a RunTask/CreateService without launchType or strategy on a cluster without
+   * a default strategy: EC2, as on AWS; FARGATE for code tested against the simulator's old default.
+   */
+  defaultLaunchType: z.enum(["EC2", "FARGATE"]).default("EC2"),
   simulated: z
     .object({
       rules: z.array(SimulatedRuleSchema).default([]),
@@ -122,6 +132,12 @@ export const ConfigSchema = z.object({
   services: z.record(z.unknown()).optional(),
   spot: z.record(z.unknown()).optional(),
   capacity: z.record(z.unknown()).optional(),
+  /** Simulated EC2 Auto Scaling groups to create at start (src/autoscaling-groups/schema.ts validates each). */
+  autoScalingGroups: z.array(z.record(z.unknown())).optional(),
+  /** Timings of the simulated groups and of ECS managed scaling (src/autoscaling-groups/settings.ts). */
+  ec2AutoScaling: z.record(z.unknown()).optional(),
+  /** Metric sources polled from outside (SQS queue depth): see src/metrics/config.ts. */
+  metrics: z.record(z.unknown()).optional(),
   /** Write every API call and its answer to this file as JSON lines (a tape `ecs-sim replay` reads). */
   record: z.string().min(1).optional(),
 });

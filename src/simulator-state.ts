@@ -9,6 +9,7 @@ import type { RandomPosition, SeededRandom } from "./core/random.js";
 import { LimitsEngine, type PersistedLimits } from "./quotas/engine.js";
 import type { QuotaGate } from "./quotas/types.js";
 import { restoreStore, storeEntries, storeEntryStamp } from "./state/snapshot.js";
+import { restoreScaling, scalingEntries, scalingEntryStamp } from "./metrics/snapshot.js";
 import type { Store } from "./state/store.js";
 
 export interface PersistedMeta {
@@ -26,6 +27,8 @@ export interface PersistedParts {
 }
 
 const STORE = "store|";
+/** CloudWatch data and alarms, Application Auto Scaling targets, policies, scheduled actions, activities. */
+const SCALING = "scaling|";
 const META = "sim|meta";
 const RANDOM = "sim|random";
 const CLOCK = "sim|clock";
@@ -33,6 +36,7 @@ const QUOTAS = "sim|quotas";
 
 /** Change stamps of entries (see StatePersistence): store records know theirs. */
 export function persistedStamp(key: string, value: unknown): string | undefined {
+  if (key.startsWith(SCALING)) return scalingEntryStamp(key.slice(SCALING.length), value);
   return key.startsWith(STORE) ? storeEntryStamp(key.slice(STORE.length), value) : undefined;
 }
 
@@ -42,6 +46,7 @@ export const VOLATILE_ENTRIES: ReadonlySet<string> = new Set([RANDOM]);
 export function persistedEntries(parts: PersistedParts): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [k, v] of storeEntries(parts.store)) out.set(STORE + k, v);
+  for (const [k, v] of scalingEntries(parts.store)) out.set(SCALING + k, v);
   out.set(META, parts.meta());
   out.set(RANDOM, parts.random.position());
   if (parts.clock instanceof VirtualClock) out.set(CLOCK, parts.clock.now());
@@ -58,6 +63,9 @@ export function restoreEntries(parts: Omit<PersistedParts, "meta">, saved: Map<s
   const records: [string, unknown][] = [];
   for (const [k, v] of saved) if (k.startsWith(STORE)) records.push([k.slice(STORE.length), v]);
   restoreStore(parts.store, records);
+  const scaling: [string, unknown][] = [];
+  for (const [k, v] of saved) if (k.startsWith(SCALING)) scaling.push([k.slice(SCALING.length), v]);
+  restoreScaling(parts.store, scaling);
   const random = saved.get(RANDOM) as RandomPosition | undefined;
   if (random) parts.random.restorePosition(random);
   const quotas = saved.get(QUOTAS) as PersistedLimits | undefined;

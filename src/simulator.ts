@@ -14,6 +14,13 @@ import { AccountSettingsService } from "./domain/account-settings.js";
 import { ClusterService } from "./domain/clusters.js";
 import { TagService } from "./domain/tags.js";
 import { TaskDefinitionRegistry } from "./domain/task-definitions.js";
+import { ContainerInstanceRegistry } from "./domain/container-instances/registry.js";
+import { ContainerInstances, InstanceLifecycle } from "./scheduler/instances/index.js";
+import { AutoScalingGroupSpecSchema, createEc2AutoScaling, type Ec2AutoScaling } from "./autoscaling-groups/index.js";
+import { storeAutoScalingProviders, storeScalingInputs } from "./autoscaling-groups/store-inputs.js";
+import { autoScalingQueryTarget } from "./autoscaling-groups/query-api.js";
+import { registerAutoScalingGroupRoutes } from "./api/admin/autoscaling-groups.js";
+import { CapacityProviderService } from "./domain/asg-capacity-providers.js";
 import { createQuotaGate, LimitsEngine, parseQuotasConfig, quotasSummary } from "./quotas/index.js";
 import { registerQuotaAdminRoutes } from "./api/admin/quotas.js";
 import { registerEventRoutes } from "./api/admin/events.js";
@@ -22,6 +29,8 @@ import { SIMULATED_RUNTIME_NOTE, SimulatedRuntime } from "./runtime/simulated/si
 import type { RuntimeEvent, TaskRuntime } from "./runtime/types.js";
 import { registerCapacityAdminRoutes } from "./api/admin/capacity.js";
 import { registerSpotAdminRoutes } from "./api/admin/spot.js";
+import { registerContainerInstanceAdminRoutes } from "./api/admin/container-instances.js";
+import { registerSchedulableRoute } from "./api/admin/schedulable.js";
 import { CapacityShortages, parseCapacityConfig } from "./scheduler/capacity-shortages.js";
 import { parseSpotConfig, SpotInterruptions } from "./scheduler/spot/index.js";
 import { TaskLifecycle } from "./scheduler/task-lifecycle.js";
@@ -36,8 +45,9 @@ import type { DockerRuntime } from "./runtime/docker/index.js";
 import { LogStore } from "./logs/store.js";
 import { handleLogsOperation, LOGS_TARGET_PREFIX } from "./logs/operations.js";
 import { registerTaskLogRoutes } from "./api/admin/task-logs.js";
+import { registerTaskPortRoutes } from "./api/admin/task-ports.js";
 import { ContainerLogs } from "./runtime/container-logs.js";
-import type { Task, TaskDefinition } from "@aws-sdk/client-ecs";
+import type { NetworkBinding, Task, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ConfigError } from "./config.js";
 import { isLoopbackHost, reachableAddresses } from "./core/addresses.js";
 import { VERSION } from "./version.js";
@@ -59,6 +69,11 @@ import { applicationAutoScaling } from "./autoscaling/api.js";
 import { AutoScaler, type ScalableServices } from "./autoscaling/scaler.js";
 import { CLOUDWATCH_QUERY, CLOUDWATCH_TARGET_PREFIX, cloudWatchOperations } from "./metrics/cloudwatch-api.js";
 import { registerMetricsAdminRoutes } from "./api/admin/metrics.js";
+import { applyMetricSetting } from "./metrics/setting.js";
+import { parseMetricsConfig } from "./metrics/config.js";
+import { MetricSampler } from "./metrics/sampler.js";
+import { ServiceUtilizationSource } from "./metrics/sources/service-utilization.js";
+import { SqsQueueDepthSource } from "./metrics/sources/sqs-queue-depth.js";
 import { registerRpcV2Cbor } from "./api/rpcv2-cbor.js";
 import { SignatureVerifier, type IssuedCredentials } from "./api/signature.js";
 import { createHash } from "node:crypto";
@@ -108,6 +123,10 @@ export class Simulator {
   readonly capacity: CapacityShortages;
   private readonly runtime: TaskRuntime;
   private readonly lifecycle: TaskLifecycle;
+  /** Simulated Auto Scaling groups behind capacity providers, and ECS managed scaling. */
+  readonly ec2: Ec2AutoScaling;
+  /** EC2 container instances: registry, lifecycle (launch, drain, terminate) and attributes. */
+  readonly instances: ContainerInstances;
   /** The service scheduler; also reachable as `domain.services`. */
   readonly services: ServiceScheduler;
   /** Local load-balancer front doors of services with loadBalancers (GET /_sim/load-balancers). */
@@ -125,6 +144,11 @@ export class Simulator {
   private readonly tape?: TapeRecorder;
   /** Application Auto Scaling's loop: alarms evaluated each minute, policies applied to services. */
   readonly autoscaler: AutoScaler;
+  /** Polls metric sources (service utilization from the runtime, configured SQS queues). */
+  private readonly sampler: MetricSampler;
+  private readonly sqsSources: SqsQueueDepthSource[];
+  private readonly scalingApi: ReturnType<typeof applicationAutoScaling>;
+  private readonly cloudwatchApi: ReturnType<typeof cloudWatchOperations>;
   private persistence?: StatePersistence;
   private flushTimer?: NodeJS.Timeout;
   private readonly restart?: Restart;
@@ -185,7 +209,35 @@ export class Simulator {
     const taskDefinitions = new TaskDefinitionRegistry(this.ctx, tags);
     this.runtime = this.createRuntime(runtimeKind, (e) => this.domain.tasks.handleRuntimeEvent(e), docker);
     this.lifecycle = new TaskLifecycle(this.ctx, this.runtime, TIMING_PROFILES[config.timing], this.images);
-    const tasks = new TaskScheduler(this.ctx, clusters, taskDefinitions, tags, this.lifecycle, this.capacity);
+    const registry = new ContainerInstanceRegistry(this.ctx, clusters, tags);
+    const instanceLifecycle = new InstanceLifecycle(this.ctx, registry, (taskArn, reason) =>
+      this.domain.tasks.stopBySystem(taskArn, "TerminationNotice", reason, { killBy: this.ctx.clock.now() }),
+    );
+    this.instances = new ContainerInstances(registry, instanceLifecycle, clusters, tags);
+    this.ec2 = createEc2AutoScaling({
+      ctx: this.ctx,
+      launcher: instanceLifecycle,
+      inputs: storeScalingInputs(this.ctx.store),
+      events: this.events,
+      settings: config.ec2AutoScaling,
+    });
+    const tasks = new TaskScheduler(
+      this.ctx,
+      clusters,
+      taskDefinitions,
+      tags,
+      this.lifecycle,
+      this.capacity,
+      this.instances,
+      storeAutoScalingProviders(this.ctx.store),
+    );
+    registry.onChange((change) => {
+      // Tasks waiting in PROVISIONING get their chance whenever an instance registers or changes.
+      if (change.kind !== "resources") tasks.provisioning.retry();
+      // An instance of a group terminated from outside (admin API, spot) is replaced by its group.
+      if (change.kind === "terminated") this.ec2.groups.instanceTerminated(change.scope, change.ec2InstanceId);
+      this.ec2.scaling.kick();
+    });
     const servicesConfig = parseServicesConfig(config.services, config.timing);
     if (servicesConfig.loadBalancer.enabled) {
       this.loadBalancers = new LocalLoadBalancers({
@@ -201,6 +253,7 @@ export class Simulator {
       taskDefinitions,
       tags,
       tasks,
+      instances: this.instances,
       config: servicesConfig,
       ...(this.loadBalancers ? { loadBalancers: this.loadBalancers } : {}),
       runtimeKind: this.runtime.kind,
@@ -212,6 +265,11 @@ export class Simulator {
       tags,
       settings: new AccountSettingsService(this.ctx),
       tasks,
+      instances: this.instances,
+      capacityProviders: new CapacityProviderService(this.ctx, tags, {
+        settleMs: this.ec2.settings.capacityProviderSettleMs,
+        onChange: () => this.ec2.scaling.kick(),
+      }),
       services: this.services,
     };
 
@@ -224,6 +282,14 @@ export class Simulator {
       },
       setDesiredCount: (scope, cluster, service, desiredCount) => void this.services.updateService(scope, { cluster, service, desiredCount }),
     };
+    const metricsConfig = parseMetricsConfig(config.metrics);
+    this.sqsSources = metricsConfig.sqs.map((q) => new SqsQueueDepthSource(q, { account: config.accountId, region: config.region }));
+    this.sampler = new MetricSampler({
+      clock,
+      logger,
+      store: this.ctx.store,
+      sources: [new ServiceUtilizationSource({ store: this.ctx.store, usage: (arn) => this.runtime.usage(arn) }), ...this.sqsSources],
+    });
     this.autoscaler = new AutoScaler({
       clock,
       random: random.fork("autoscaling"),
@@ -231,9 +297,12 @@ export class Simulator {
       store: this.ctx.store,
       services: scalable,
       intervalMs: 60_000,
+      onKick: () => this.sampler.kick(),
+      bus,
     });
-    const scaling = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler });
-    const cloudwatch = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() });
+    this.sampler.kick();
+    const scaling = (this.scalingApi = applicationAutoScaling({ clock, random: random.fork("autoscaling-api"), store: this.ctx.store, services: scalable, scaler: this.autoscaler }));
+    const cloudwatch = (this.cloudwatchApi = cloudWatchOperations({ clock, store: this.ctx.store, onAlarmsChanged: () => this.autoscaler.kick() }));
     if (config.record) {
       const { host: _host, port: _port, record: _record, ...recorded } = config;
       this.tape = new TapeRecorder(
@@ -254,7 +323,10 @@ export class Simulator {
         { prefix: scaling.prefix, handle: (operation, input, req) => scaling.handle(operation, input, req.scope) },
         { prefix: CLOUDWATCH_TARGET_PREFIX, handle: (operation, input, req) => cloudwatch.handle(operation, input, req.scope) },
       ],
-      formTargets: [{ ...CLOUDWATCH_QUERY, handle: (action, input, req) => cloudwatch.handle(action, input, req.scope) }],
+      formTargets: [
+        { ...CLOUDWATCH_QUERY, handle: (action, input, req) => cloudwatch.handle(action, input, req.scope) },
+        autoScalingQueryTarget(this.ec2.groups),
+      ],
       admin: (app) => {
         this.registerAdminRoutes(app, quotas);
         registerRpcV2Cbor(app, {
@@ -281,7 +353,21 @@ export class Simulator {
     registerQuotaAdminRoutes(app, quotas);
     registerEventRoutes(app, this.events, this.ctx.logger);
     registerTaskLogRoutes(app, { logs: this.containerLogs, findTask: (id) => this.findTaskById(id) });
+    registerTaskPortRoutes(app, { runtimeKind: this.runtime.kind, findTask: (id) => this.findTaskById(id) });
     registerSpotAdminRoutes(app, this.spot);
+    registerContainerInstanceAdminRoutes(app, this.instances, { account: this.config.accountId, region: this.config.region });
+    registerAutoScalingGroupRoutes(app, {
+      groups: this.ec2.groups,
+      scaling: this.ec2.scaling,
+      store: this.ctx.store,
+      defaults: { account: this.config.accountId, region: this.config.region },
+    });
+    registerSchedulableRoute(app, {
+      instances: this.instances,
+      clusters: this.domain.clusters,
+      taskDefinitions: this.domain.taskDefinitions,
+      defaults: { account: this.config.accountId, region: this.config.region },
+    });
     registerCapacityAdminRoutes(app, this.capacity);
     registerDashboardRoutes(app);
     registerMetricsAdminRoutes(app, { clock: this.ctx.clock, store: this.ctx.store, defaults: { account: this.config.accountId, region: this.config.region } });
@@ -349,6 +435,8 @@ export class Simulator {
     if (this.runtime.kind === "simulated") this.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
     await this.dockerRuntime?.removeLeftovers();
     if (persistence) await this.attachState(persistence, saved);
+    if (saved) this.ec2.resume();
+    else this.ec2.createConfiguredGroups(this.config.autoScalingGroups);
     return this;
   }
 
@@ -366,6 +454,8 @@ export class Simulator {
       restoreEntries({ store: this.ctx.store, random: this.ctx.random, clock: this.ctx.clock, quotas: this.ctx.quotas }, saved);
       await this.domain.tasks.resume();
       this.services.resume();
+      // Restored alarms and schedules run on, and the sources they read are polled again.
+      this.autoscaler.kick();
       const counts = this.ctx.store.allRegions().reduce((n, r) => ({ tasks: n.tasks + r.tasks.size, services: n.services + r.services.size }), { tasks: 0, services: 0 });
       this.ctx.logger.info(`state restored from ${persistence.dir}`, counts);
     }
@@ -376,6 +466,8 @@ export class Simulator {
     });
     this.ctx.bus.subscribe("task.changed", () => this.flushSoon());
     this.ctx.bus.subscribe("service.event", () => this.flushSoon());
+    this.ctx.bus.subscribe("instance.changed", () => this.flushSoon());
+    this.ctx.bus.subscribe("aws.event", () => this.flushSoon());
   }
 
   private flushSoon(): void {
@@ -461,13 +553,31 @@ export class Simulator {
         clock: this.ctx.clock,
         logger: this.ctx.logger,
         defaults: { account: this.config.accountId, region: this.config.region },
-        invoke: (operation, input, scope) => this.invoke(operation, input, scope),
+        invoke: (operation, input, scope, service) => (service && service !== "ecs" ? this.invokeScaling(service, operation, input, scope) : this.invoke(operation, input, scope)),
+        setMetric: (setting, scope) => {
+          applyMetricSetting(this.ctx.store, this.ctx.clock, scope, setting);
+          this.autoscaler.kick();
+        },
         interruptSpot: (selection) => this.spot.interrupt(selection),
         setCapacityShortage: (patch) => this.capacity.set(patch),
         putQuotas: (patch) => this.limits.putQuotas(patch),
         chaosRule: (operation) => this.limits.currentConfig().chaos[operation],
         blockImage: (image) => this.images.block(image),
         unblockImage: (image) => this.images.unblock(image),
+        createAutoScalingGroup: (spec, scope) => this.ec2.groups.create(scope, AutoScalingGroupSpecSchema.parse(spec)),
+        launchInstances: (req, scope) => ({
+          ec2InstanceIds: this.instances.launchRequest(scope, req, "admin").map((r) => r.instance.ec2InstanceId),
+        }),
+        drainInstances: (sel, scope) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.drain(scope, r.instance.ec2InstanceId!);
+          return { drained: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
+        terminateInstances: (sel, scope, spotNotice) => {
+          const chosen = this.instances.select(scope, sel);
+          for (const r of chosen) this.instances.lifecycle.terminate(scope, r.instance.ec2InstanceId!, { spotNotice });
+          return { terminated: chosen.map((r) => r.instance.ec2InstanceId) };
+        },
       },
       scenario,
     );
@@ -498,12 +608,21 @@ export class Simulator {
     return structuredClone(await op.handle(parsed.data, { scope, requestId: this.harnessIds.uuid(), operation }));
   }
 
+  /** One Application Auto Scaling or CloudWatch operation in-process, as the API runs it. */
+  async invokeScaling(service: "application-autoscaling" | "cloudwatch", operation: string, input: Record<string, unknown>, scope: Scope = { account: this.config.accountId, region: this.config.region }): Promise<unknown> {
+    const api = service === "cloudwatch" ? this.cloudwatchApi : this.scalingApi;
+    return structuredClone(await api.handle(operation, input, scope));
+  }
+
   /** As just started (README: POST /_sim/reset): a clean simulator for the next test. */
   async reset(): Promise<void> {
     this.cancelScenario();
     this.images.clear();
     this.services.dispose();
     await this.loadBalancers?.closeAll();
+    this.instances.lifecycle.dispose();
+    this.ec2.reset();
+    this.domain.tasks.provisioning.dispose();
     this.lifecycle.dispose();
     const arns = this.ctx.store.allRegions().flatMap((r) => [...r.tasks.keys()]);
     await Promise.all(arns.map((arn) => this.runtime.remove(arn)));
@@ -518,6 +637,8 @@ export class Simulator {
     // Launches in flight when the reset began may have armed timers while it awaited the runtime.
     if (this.ctx.clock instanceof VirtualClock || this.ctx.clock instanceof RealClock) this.ctx.clock.clearAll();
     this.autoscaler.stop();
+    this.ec2.createConfiguredGroups(this.config.autoScalingGroups);
+    this.sampler.restart();
     this.persistence?.flush();
     this.ctx.logger.info("state reset");
   }
@@ -531,6 +652,7 @@ export class Simulator {
         taskDefinitions: [...r.families.values()].flatMap((f) => [...f.revisions.values()].map((x) => x.definition)),
         tasks: [...r.tasks.values()].map((t) => t.task),
         services: [...r.services.values()].map((s) => s.service),
+        containerInstances: [...r.containerInstances.values()].map((i) => i.instance),
         tags: Object.fromEntries(r.tags),
       })),
     };
@@ -542,8 +664,13 @@ export class Simulator {
    */
   async close(): Promise<void> {
     this.autoscaler.stop();
+    this.sampler.close();
+    for (const s of this.sqsSources) s.close();
     this.services.close();
     this.spot.close();
+    this.instances.lifecycle.dispose();
+    this.ec2.close();
+    this.domain.tasks.provisioning.close();
     this.lifecycle.beginShutdown();
     await this.loadBalancers?.closeAll();
     this.events.close();
@@ -567,12 +694,19 @@ export class Simulator {
     return this.ctx.store.region(parsed.account, parsed.region).tasks.get(arn)?.task;
   }
 
-  private findTaskById(id: string): { task: Task; clusterName: string; definition?: TaskDefinition } | undefined {
+  private findTaskById(
+    id: string,
+  ): { task: Task; clusterName: string; definition?: TaskDefinition; hostBindings?: Record<string, NetworkBinding[]> } | undefined {
     for (const region of this.ctx.store.allRegions()) {
       for (const record of region.tasks.values()) {
         if (record.task.taskArn!.endsWith(`/${id}`) || record.task.taskArn === id) {
           const found = this.domain.taskDefinitions.find({ account: region.account, region: region.region }, record.task.taskDefinitionArn!);
-          return { task: record.task, clusterName: record.clusterName, ...(found ? { definition: found.record.definition } : {}) };
+          return {
+            task: record.task,
+            clusterName: record.clusterName,
+            ...(found ? { definition: found.record.definition } : {}),
+            ...(record.hostBindings ? { hostBindings: record.hostBindings } : {}),
+          };
         }
       }
     }

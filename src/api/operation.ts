@@ -44,10 +44,3 @@ export const ECS_OPERATIONS = [
   "UpdateExpressGatewayService", "UpdateService", "UpdateServicePrimaryTaskSet", "UpdateTaskProtection",
   "UpdateTaskSet", "ContinueServiceDeployment",
 ] as const;
-
-/** Operations that need EC2 container instances, which a Fargate-style simulator does not have. */
-export const CONTAINER_INSTANCE_OPERATIONS = new Set([
-  "StartTask", "RegisterContainerInstance", "DeregisterContainerInstance", "DescribeContainerInstances",
-  "ListContainerInstances", "UpdateContainerAgent", "UpdateContainerInstancesState", "DiscoverPollEndpoint",
-  "SubmitAttachmentStateChanges", "SubmitContainerStateChange", "SubmitTaskStateChange",
-]);

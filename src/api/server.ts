@@ -9,7 +9,7 @@ import {
   UnknownOperationException,
 } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
-import { CONTAINER_INSTANCE_OPERATIONS, ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
+import { ECS_OPERATIONS, type OperationTable, type RequestContext } from "./operation.js";
 import { callerFrom, ECS_TARGET_PREFIX, encodeBody, JSON_CONTENT_TYPE } from "./protocol.js";
 import { adminError, isAdminUrl, sendAdminFailure } from "./admin/errors.js";
 import { parseJsonBody } from "./json-body.js";
@@ -234,7 +234,6 @@ async function dispatch(
   if (!op) {
     if (!KNOWN.has(name)) throw new UnknownOperationException(Messages.unknownOperation(target));
     opts.precheck?.(name, input, request);
-    if (CONTAINER_INSTANCE_OPERATIONS.has(name)) throw new ClientException(Messages.containerInstancesUnsupported(name));
     throw new ClientException(Messages.notImplemented(name));
   }
   ctx.quotas.admitApiCall(scope, name, req.id);

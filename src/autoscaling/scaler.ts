@@ -6,7 +6,9 @@ import type { SeededRandom } from "../core/random.js";
 import type { Scope } from "../domain/scope.js";
 import { evaluateAlarm, type MetricAlarm } from "../metrics/alarms.js";
 import type { RegionState, Store } from "../state/store.js";
-import type { ScalableTarget, ScalingPolicy, ScheduledAction, StepScalingPolicyConfiguration } from "./state.js";
+import type { EventBus } from "../core/events.js";
+import { alarmStateEvent, scalingActivityEvent } from "./events.js";
+import type { ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction, StepScalingPolicyConfiguration } from "./state.js";
 import { targetKey } from "./state.js";
 
 let cronModule: typeof CronParser | undefined;
@@ -44,6 +46,10 @@ export class AutoScaler {
       services: ScalableServices;
       /** How often alarms are evaluated; CloudWatch's is one minute. */
       intervalMs: number;
+      /** Told whenever alarms or schedules may have changed (metric sources start polling then). */
+      onKick?: () => void;
+      /** Where scaling activities and alarm state changes go as EventBridge events. */
+      bus?: EventBus;
     },
   ) {}
 
@@ -52,6 +58,7 @@ export class AutoScaler {
    * with nothing to evaluate the loop disarms itself, so an idle simulator holds no timer.
    */
   kick(): void {
+    this.deps.onKick?.();
     if (this.timer) return;
     const { clock, intervalMs } = this.deps;
     // Evaluate on interval boundaries, as CloudWatch evaluates on minute boundaries.
@@ -95,10 +102,12 @@ export class AutoScaler {
   private evaluate(region: RegionState, scope: Scope, alarm: MetricAlarm, now: number): void {
     const result = evaluateAlarm(alarm, region.metrics, now);
     if (result.state !== alarm.StateValue) {
+      const previous = { value: alarm.StateValue, reason: alarm.StateReason, timestamp: alarm.StateUpdatedTimestamp };
       alarm.StateValue = result.state;
       alarm.StateReason = result.reason;
       alarm.StateUpdatedTimestamp = now;
       this.deps.logger.debug(`alarm ${alarm.AlarmName} is ${result.state}`, { region: scope.region });
+      this.deps.bus?.publish("aws.event", alarmStateEvent(scope, alarm, previous));
     }
     if (alarm.StateValue !== "ALARM" || !alarm.ActionsEnabled || result.value === undefined) return;
     for (const action of alarm.AlarmActions) {
@@ -164,8 +173,9 @@ export class AutoScaler {
   private setCapacity(scope: Scope, target: ScalableTarget, desired: number, cause: string): void {
     const ref = serviceRef(target.ResourceId)!;
     const now = this.deps.clock.now();
+    const previous = this.deps.services.desiredCount(scope, ref.cluster, ref.service) ?? 0;
     this.deps.services.setDesiredCount(scope, ref.cluster, ref.service, desired);
-    this.deps.store.region(scope.account, scope.region).autoscaling.addActivity({
+    const activity: ScalingActivity = {
       ActivityId: this.deps.random.uuid(),
       ServiceNamespace: target.ServiceNamespace,
       ResourceId: target.ResourceId,
@@ -176,7 +186,9 @@ export class AutoScaler {
       EndTime: now,
       StatusCode: "Successful",
       StatusMessage: `Successfully set desired count to ${desired}. Change successfully fulfilled by ecs.`,
-    });
+    };
+    this.deps.store.region(scope.account, scope.region).autoscaling.addActivity(activity);
+    this.deps.bus?.publish("aws.event", scalingActivityEvent(scope, target, activity, previous, desired));
     this.deps.logger.info(`autoscaling: ${target.ResourceId} desired count ${desired} (${cause})`, { region: scope.region });
   }
 }

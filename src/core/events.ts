@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Task } from "@aws-sdk/client-ecs";
+import type { ContainerInstance, Task } from "@aws-sdk/client-ecs";
 
 /**
  * In-process domain events. The scheduler publishes what happened; the API's event stream,
@@ -17,6 +17,37 @@ export interface DomainEvents {
     detail: Record<string, unknown>;
   };
   "limit.decision": LimitDecision;
+  /** Tasks that found no container instance (RunTask, StartTask, a service): per-instance reasons. */
+  "task.placement-failed": {
+    account: string;
+    region: string;
+    clusterArn: string;
+    taskDefinitionArn: string;
+    group?: string;
+    startedBy?: string;
+    serviceName?: string;
+    capacityProviderName?: string;
+    operation: string;
+    requestedCount: number;
+    unplacedCount: number;
+    noContainerInstances: boolean;
+    failures: { arn: string; reason: string }[];
+    closest?: { arn: string; reason: string };
+  };
+  /** A container instance registered, changed status or agent connection, or was deregistered; `instance` is a snapshot. */
+  "instance.changed": { account: string; region: string; clusterArn: string; instance: ContainerInstance };
+  /**
+   * An event another AWS service sends to EventBridge about the simulated world (Application
+   * Auto Scaling's scaling activities, CloudWatch's alarm state changes), already shaped.
+   */
+  "aws.event": {
+    account: string;
+    region: string;
+    source: "aws.application-autoscaling" | "aws.cloudwatch";
+    detailType: string;
+    resources: string[];
+    detail: Record<string, unknown>;
+  };
 }
 
 export interface LimitDecision {

@@ -1,4 +1,6 @@
 import type { CapacityProvider, CapacityProviderStrategyItem } from "@aws-sdk/client-ecs";
+import { InvalidParameterException } from "../errors/aws-errors.js";
+import { Messages } from "../errors/messages.js";
 import { Arn } from "../state/arn.js";
 import type { Scope } from "./scope.js";
 
@@ -22,4 +24,10 @@ export function describeFargateProvider(scope: Scope, name: FargateProvider): Ca
 /** Normalizes a strategy item the way the API echoes it back (weight and base default to 0). */
 export function normalizeStrategy(items: CapacityProviderStrategyItem[]): CapacityProviderStrategyItem[] {
   return items.map((i) => ({ capacityProvider: i.capacityProvider, weight: i.weight ?? 0, base: i.base ?? 0 }));
+}
+
+/** A strategy holds Fargate providers or Auto Scaling group providers, never both (AWS refuses the mix). */
+export function checkStrategyMix(items: CapacityProviderStrategyItem[]): void {
+  const fargate = items.filter((i) => isFargateProvider(i.capacityProvider ?? "")).length;
+  if (fargate > 0 && fargate < items.length) throw new InvalidParameterException(Messages.strategyMixesFargateAndAsg);
 }

@@ -10,6 +10,7 @@ import type {
 import type { SimContext } from "../context.js";
 import {
   ClusterContainsServicesException,
+  ClusterContainsContainerInstancesException,
   ClusterContainsTasksException,
   ClusterNotFoundException,
   InvalidParameterException,
@@ -18,8 +19,8 @@ import {
 } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
-import { TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
-import { isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
+import { InstanceIndex, TaskIndex, type ClusterRecord, type RegionState } from "../state/store.js";
+import { checkStrategyMix, isFargateProvider, normalizeStrategy } from "./capacity-providers.js";
 import { describeEach } from "./describe-each.js";
 import { DEFAULT_CLUSTER, type Scope } from "./scope.js";
 import type { TagService } from "./tags.js";
@@ -49,6 +50,11 @@ export class ClusterService {
     return this.ctx.store.region(scope.account, scope.region);
   }
 
+  /** What a launch without launch type or strategy uses on a cluster without a default strategy. */
+  get fallbackLaunchType(): "EC2" | "FARGATE" {
+    return this.ctx.config.defaultLaunchType ?? "EC2";
+  }
+
   create(scope: Scope, input: CreateClusterInput): Cluster {
     const name = input.clusterName ?? DEFAULT_CLUSTER;
     if (!CLUSTER_NAME.test(name)) throw new InvalidParameterException(Messages.clusterNameInvalid);
@@ -61,7 +67,7 @@ export class ClusterService {
     if (input.tags) this.tags.validate(scope, input.tags);
     const providers = input.capacityProviders ?? [];
     const strategy = normalizeStrategy(input.defaultCapacityProviderStrategy ?? []);
-    this.checkStrategyProviders(providers, strategy);
+    this.checkStrategyProviders(scope, name, providers, strategy);
     const arn = Arn.cluster(scope, name);
     const record: ClusterRecord = {
       cluster: {
@@ -152,6 +158,9 @@ export class ClusterService {
     const clusterName = record.cluster.clusterName!;
     const liveServices = [...state.servicesInCluster(clusterName)].some((s) => s.service.status !== "INACTIVE");
     if (liveServices) throw new ClusterContainsServicesException(Messages.clusterContainsServices);
+    if (registeredInstances(state, clusterName) > 0) {
+      throw new ClusterContainsContainerInstancesException(Messages.clusterContainsContainerInstances);
+    }
     const liveTasks = state.tasks.count(TaskIndex.cluster(clusterName)) > state.tasks.count(TaskIndex.last(clusterName, "STOPPED"));
     if (liveTasks) throw new ClusterContainsTasksException(Messages.clusterContainsTasks);
     record.cluster.status = "INACTIVE";
@@ -167,29 +176,44 @@ export class ClusterService {
   ): Cluster {
     const record = this.resolve(scope, name);
     const normalized = normalizeStrategy(strategy);
-    this.checkStrategyProviders(providers, normalized);
+    this.checkStrategyProviders(scope, record.cluster.clusterName!, providers, normalized);
     const state = this.state(scope);
     const removed = (record.cluster.capacityProviders ?? []).filter((p) => !providers.includes(p));
     for (const provider of removed) {
-      const inUse = [...state.tasks.members(TaskIndex.capacityProvider(record.cluster.clusterName!, provider))].some(
-        (t) => t.task.lastStatus !== "STOPPED",
-      );
-      if (inUse) throw new ResourceInUseException(Messages.capacityProviderInUse(provider));
+      const inUse =
+        [...state.tasks.members(TaskIndex.capacityProvider(record.cluster.clusterName!, provider))].some((t) => t.task.lastStatus !== "STOPPED") ||
+        [...state.servicesInCluster(record.cluster.clusterName!)].some(
+          (s) => s.service.status !== "INACTIVE" && (s.service.capacityProviderStrategy ?? []).some((i) => i.capacityProvider === provider),
+        );
+      if (inUse) throw new ResourceInUseException(Messages.capacityProviderInUse);
     }
     record.cluster.capacityProviders = [...providers];
     record.cluster.defaultCapacityProviderStrategy = normalized;
     return this.view(scope, record, ["SETTINGS", "CONFIGURATIONS", "TAGS"]);
   }
 
-  private checkStrategyProviders(providers: string[], strategy: CapacityProviderStrategyItem[]): void {
+  /**
+   * Providers must be FARGATE, FARGATE_SPOT or an ACTIVE Auto Scaling group provider that no other
+   * cluster uses; the strategy may name only associated providers, and not both kinds at once.
+   */
+  private checkStrategyProviders(scope: Scope, clusterName: string, providers: string[], strategy: CapacityProviderStrategyItem[]): void {
+    const state = this.state(scope);
     for (const p of providers) {
-      if (!isFargateProvider(p)) throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
+      if (isFargateProvider(p)) continue;
+      const known = state.capacityProviders.get(p);
+      if (!known) throw new InvalidParameterException(Messages.capacityProviderUnknown(p));
+      if (known.provider.status !== "ACTIVE") throw new InvalidParameterException(Messages.capacityProviderNotActive(p));
+      const other = [...state.clusters.values()].find(
+        (c) => c.cluster.status === "ACTIVE" && c.cluster.clusterName !== clusterName && (c.cluster.capacityProviders ?? []).includes(p),
+      );
+      if (other) throw new InvalidParameterException(Messages.capacityProviderOtherCluster(p, other.cluster.clusterName!));
     }
     for (const item of strategy) {
       if (!providers.includes(item.capacityProvider!)) {
         throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
       }
     }
+    checkStrategyMix(strategy);
   }
 
   /** The cluster as DescribeClusters shows it, with live counts. */
@@ -210,7 +234,7 @@ export class ClusterService {
       clusterArn: c.clusterArn,
       clusterName: c.clusterName,
       status: c.status,
-      registeredContainerInstancesCount: 0,
+      registeredContainerInstancesCount: registeredInstances(state, name),
       runningTasksCount: running,
       pendingTasksCount: pending,
       activeServicesCount: activeServices,
@@ -256,4 +280,12 @@ function statistics(running: number, pending: number, activeServices: number, dr
     { name: "activeExternalServiceCount", value: "0" },
     { name: "drainingExternalServiceCount", value: "0" },
   ];
+}
+
+/** ACTIVE and DRAINING instances: what DescribeClusters counts and what keeps a cluster from deletion. */
+function registeredInstances(state: RegionState, cluster: string): number {
+  return (
+    state.containerInstances.count(InstanceIndex.status(cluster, "ACTIVE")) +
+    state.containerInstances.count(InstanceIndex.status(cluster, "DRAINING"))
+  );
 }

@@ -82,7 +82,11 @@ export class TagService {
         case "service":
           return state.services.has(arn);
         case "capacity-provider":
-          return parsed.resource === "FARGATE" || parsed.resource === "FARGATE_SPOT";
+          return (
+            parsed.resource === "FARGATE" ||
+            parsed.resource === "FARGATE_SPOT" ||
+            state.capacityProviders.get(parsed.resource)?.provider.status === "ACTIVE"
+          );
         case "task-set":
           return [...state.services.values()].some((s) => s.taskSets.some((ts) => ts.taskSetArn === arn));
         default:

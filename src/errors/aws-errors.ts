@@ -118,3 +118,13 @@ export class TargetNotFoundException extends AwsError {
 export class NamespaceNotFoundException extends AwsError {
   readonly code = "NamespaceNotFoundException";
 }
+export class NoUpdateAvailableException extends AwsError {
+  readonly code = "NoUpdateAvailableException";
+}
+export class AttributeLimitExceededException extends AwsError {
+  readonly code = "AttributeLimitExceededException";
+}
+/** EC2 Auto Scaling's (query protocol) refusal of a request. */
+export class AutoScalingValidationError extends AwsError {
+  readonly code = "ValidationError";
+}

@@ -1,7 +1,8 @@
 /**
- * Client-visible strings of the EC2 launch type, kept apart until they join messages.ts. Copied
- * from AWS responses seen in public records (docs/ec2-instances.md lists where); strings marked
- * SIMULATOR are the simulator's own wording where no AWS text was found.
+ * Client-visible strings of the EC2 launch type (container instances, placement, attributes),
+ * beside messages.ts, which holds the rest. Copied from AWS responses seen in public records
+ * (docs/ec2-instances.md lists where); strings marked SIMULATOR are the simulator's own wording
+ * where no AWS text was found.
  */
 
 /** RunTask/StartTask `failures[].reason` values for a container instance that cannot take a task. */
@@ -60,6 +61,48 @@ export const Ec2Messages = {
   /** `containerInstanceId` is the last part of the container instance ARN. */
   svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,
+
+  // DAEMON services (InvalidParameterException on CreateService/UpdateService); texts as AWS answers them
+  daemonDesiredCount: "The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again",
+  daemonPlacementStrategy: "The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again",
+  daemonMaximumPercent:
+    "The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again",
+  daemonCapacityProviderStrategy: "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.",
+  /** SIMULATOR: AWS documents that CODE_DEPLOY and EXTERNAL services cannot be daemons; its text was not found. */
+  daemonController: (controller: string) => `The DAEMON scheduling strategy is not supported with the ${controller} deployment controller.`,
+
+  // Container instances
+  /** SIMULATOR: AWS's stoppedReason for a task whose wait in PROVISIONING ran out was not found. */
+  provisioningTimedOut: (provider: string) =>
+    `Task was not placed: capacity provider ${provider} had no container instance with room for it before the provisioning timeout.`,
+  /** The stoppedReason of tasks whose instance was terminated. */
+  hostTerminated: (ec2InstanceId: string) => `Host EC2 (instance ${ec2InstanceId}) terminated.`,
+  deregisterRunningTasks: "Found running tasks on the instance.",
+  noAgentUpdate: "There is no update available for your container agent.",
+  agentUpdateInProgress: "Agent update is already in progress.",
+  /** SIMULATOR */
+  invalidInstanceStatus: (status: string) => `Container instance status ${status} is not valid. Valid values: ACTIVE, DRAINING.`,
+  /** SIMULATOR */
+  registrationResourcesRequired:
+    "totalResources are required when the instance identity document does not name a known instance type.",
+  /** SIMULATOR */
+  identityDocumentInvalid: "The instance identity document is not valid JSON.",
+  /** SIMULATOR */
+  unknownInstanceType: (name: string) => `Unknown instance type ${name}: the simulator knows the t3, m5, m6i, m7g, c5, c6g, r5 and g4dn families.`,
+  /** SIMULATOR: StartTask names instances that are not in the cluster. */
+  containerInstanceNotFound: (ref: string) => `Container instance ${ref} was not found in the cluster.`,
+  tooManyStartTaskInstances: "The number of container instances must be less than or equal to 10.",
+  attributeLimit: "You can apply up to 10 custom attributes for each resource.",
+  /** SIMULATOR */
+  attributeTargetNotFound: (target: string) => `Could not find the target ${target} in the cluster.`,
+  /** SIMULATOR */
+  attributeTargetTypeRequired: "targetType is required when targetId is not a container instance ARN.",
+  /** SIMULATOR */
+  attributeTargetIdRequired: "targetId is required for container-instance attributes.",
+  /** SIMULATOR */
+  attributeName: (name: string) => `Invalid attribute name ${name}: up to 128 letters, numbers, hyphens, underscores, slashes, back slashes and periods.`,
+  /** SIMULATOR */
+  attributeValue: (value: string) => `Invalid attribute value ${value}: up to 128 letters, numbers, hyphens, underscores, periods, at signs, slashes, back slashes, colons and spaces.`,
 
   // Request validation (InvalidParameterException)
   distinctInstanceExpression: "distinctInstance expression should not be specified.",

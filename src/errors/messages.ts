@@ -20,9 +20,6 @@ export const Messages = {
   notImplemented: (op: string) =>
     `ecs-sim does not implement the ${op} operation yet. See the operations table in the ecs-sim README.`,
   /** SIMULATOR */
-  containerInstancesUnsupported: (op: string) =>
-    `ecs-sim runs Fargate-style tasks without container instances; ${op} is not available.`,
-  /** SIMULATOR */
   invalidJson: "Invalid JSON in request body.",
   /** SIMULATOR */
   bodyTooLarge: (limit: number) => `Request body exceeds the maximum size of ${limit} bytes.`,
@@ -40,6 +37,7 @@ export const Messages = {
   clusterContainsServices:
     "The Cluster cannot be deleted while Services are active.",
   clusterContainsTasks: "The Cluster cannot be deleted while Tasks are active.",
+  clusterContainsContainerInstances: "The Cluster cannot be deleted while Container Instances are active or draining.",
   /** SIMULATOR */
   clusterNameInvalid:
     "Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores, and hyphens.",
@@ -167,11 +165,36 @@ export const Messages = {
   invalidArn: (arn: string) => `Invalid arn: ${arn}`,
 
   // Capacity providers
-  /** SIMULATOR */
-  capacityProviderInUse: (name: string) =>
-    `The specified capacity provider ${name} is in use and cannot be removed.`,
+  /** AWS's words (CloudFormation and CDK users quote them); they name no provider. */
+  capacityProviderInUse: "The specified capacity provider is in use and cannot be removed.",
   /** SIMULATOR */
   capacityProviderUnknown: (name: string) => `The specified capacity provider ${name} does not exist.`,
+  capacityProviderExists:
+    "The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.",
+  capacityProviderNameInvalid:
+    'The specified capacity provider name is invalid. Up to 255 characters are allowed, including letters (upper and lowercase), numbers, underscores, and hyphens. The name cannot be prefixed with "aws", "ecs", or "fargate". Specify a valid name and try again.',
+  autoScalingGroupInUse:
+    "The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.",
+  managedTerminationProtectionNeedsScaleInProtection:
+    "The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled.",
+  strategyMixesFargateAndAsg:
+    "A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.",
+  /** The DELETE_FAILED updateStatusReason; DeleteCapacityProvider itself answers 200. */
+  capacityProviderDeleteAssociated: (cluster: string) =>
+    `The capacity provider cannot be deleted because it is associated with cluster: ${cluster}. Remove the capacity provider from the cluster and try again.`,
+  capacityProviderNotActive: (name: string) =>
+    `The specified capacity provider '${name}' is not in an ACTIVE state. Specify a valid capacity provider and try again.`,
+  /** The reason in a service's unable-to-place event when the provider's group has no instance. */
+  noContainerInstancesInCapacityProvider: "No Container Instances were found in your capacity provider.",
+  /** SIMULATOR */
+  capacityProviderUpdateInProgress: "The specified capacity provider is currently being updated. Wait for the update to complete and try again.",
+  /** SIMULATOR */
+  capacityProviderReserved: (name: string) => `The capacity provider ${name} is managed by AWS and cannot be created, updated or deleted.`,
+  /** SIMULATOR */
+  autoScalingGroupArnInvalid: "The specified Auto Scaling group ARN is invalid. Specify a valid Auto Scaling group ARN or name and try again.",
+  /** SIMULATOR: AWS lets a provider belong to one cluster at a time; its wording is not established. */
+  capacityProviderOtherCluster: (name: string, cluster: string) =>
+    `The capacity provider ${name} is already associated with cluster ${cluster}. Remove it from that cluster first.`,
 
   // Services (used by the service scheduler)
   serviceNotFound: "Service not found.",

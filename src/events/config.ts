@@ -45,6 +45,11 @@ export const EventsConfigSchema = z
     sseMaxClients: z.coerce.number().int().min(1).max(10_000).default(64),
     /** Output waiting for one SSE client beyond which it counts as stuck and is disconnected. */
     sseMaxBufferBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+    /**
+     * Publish "ecs-sim Task Placement Failure" for every placement on container instances that
+     * left tasks unplaced. AWS emits no such event; false keeps the stream AWS-shaped only.
+     */
+    placementFailures: z.boolean().default(true),
     /** Let webhooks reach link-local/metadata addresses and the simulator's own API. */
     allowUnsafeWebhookTargets: z.boolean().default(false),
   })

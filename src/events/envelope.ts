@@ -11,7 +11,8 @@ export interface EcsEventEnvelope<D extends object = Record<string, unknown>> {
   version: "0";
   id: string;
   "detail-type": string;
-  source: "aws.ecs";
+  /** aws.ecs, or the service whose events about ECS services the simulator also sends (aws.application-autoscaling, aws.cloudwatch). */
+  source: string;
   account: string;
   time: string;
   region: string;
@@ -25,6 +26,8 @@ export interface EnvelopeInput<D extends object> {
   region: string;
   resources: string[];
   detail: D;
+  /** Default aws.ecs. */
+  source?: string;
   /** Milliseconds since the epoch, from the injected clock. */
   timeMs: number;
   random: SeededRandom;
@@ -36,7 +39,7 @@ export function buildEnvelope<D extends object>(input: EnvelopeInput<D>): EcsEve
     version: "0",
     id: input.random.uuid(),
     "detail-type": input.detailType,
-    source: "aws.ecs",
+    source: input.source ?? "aws.ecs",
     account: input.account,
     time: envelopeTime(input.timeMs),
     region: input.region,

@@ -6,6 +6,8 @@ import { EventsConfigSchema, type EventsConfig, type EventsConfigInput } from ".
 import { buildEnvelope, clusterArnOf, type EcsEventEnvelope } from "./envelope.js";
 import { EventLog, type EventLogQuery, type LoggedEvent } from "./event-log.js";
 import { matchesFilter, type EventFilter } from "./filter.js";
+import { INSTANCE_STATE_CHANGE, instanceStateChangeDetail } from "./instance-state-change.js";
+import { PLACEMENT_FAILURE, placementFailureDetail } from "./placement-failure.js";
 import { TASK_STATE_CHANGE, taskStateChangeDetail } from "./task-state-change.js";
 import { WebhookDispatcher, type DeliveryOutcome } from "./webhooks.js";
 import { createTargetGuard } from "./webhook-targets.js";
@@ -70,6 +72,9 @@ export class EventHub {
     this.unsubscribeBus = [
       opts.bus.subscribe("task.changed", (p) => this.onTaskChanged(p)),
       opts.bus.subscribe("service.event", (p) => this.onServiceEvent(p)),
+      opts.bus.subscribe("instance.changed", (p) => this.onInstanceChanged(p)),
+      opts.bus.subscribe("aws.event", (p) => this.onAwsEvent(p)),
+      ...(this.config.placementFailures ? [opts.bus.subscribe("task.placement-failed", (p) => this.onPlacementFailed(p))] : []),
     ];
   }
 
@@ -190,6 +195,63 @@ export class EventHub {
       );
     } catch (err) {
       this.opts.logger.error("could not build task state change event", { error: (err as Error).message, taskArn: p.task.taskArn });
+    }
+  }
+
+  private onInstanceChanged(p: DomainEvents["instance.changed"]): void {
+    try {
+      const now = this.opts.clock.now();
+      this.publish(
+        buildEnvelope({
+          detailType: INSTANCE_STATE_CHANGE,
+          account: p.account,
+          region: p.region,
+          resources: [p.instance.containerInstanceArn!],
+          detail: instanceStateChangeDetail(p.instance, p.clusterArn, now),
+          timeMs: now,
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build container instance event", { error: (err as Error).message });
+    }
+  }
+
+  private onAwsEvent(p: DomainEvents["aws.event"]): void {
+    try {
+      this.publish(
+        buildEnvelope({
+          detailType: p.detailType,
+          source: p.source,
+          account: p.account,
+          region: p.region,
+          resources: p.resources,
+          detail: structuredClone(p.detail),
+          timeMs: this.opts.clock.now(),
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build event", { error: (err as Error).message, detailType: p.detailType });
+    }
+  }
+
+  private onPlacementFailed(p: DomainEvents["task.placement-failed"]): void {
+    try {
+      const now = this.opts.clock.now();
+      this.publish(
+        buildEnvelope({
+          detailType: PLACEMENT_FAILURE,
+          account: p.account,
+          region: p.region,
+          resources: [p.clusterArn],
+          detail: placementFailureDetail(p, now),
+          timeMs: now,
+          random: this.opts.random,
+        }),
+      );
+    } catch (err) {
+      this.opts.logger.error("could not build placement failure event", { error: (err as Error).message });
     }
   }
 

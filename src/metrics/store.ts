@@ -15,6 +15,13 @@ interface Series {
   gauge?: GaugeStep[];
 }
 
+export interface PersistedSeries {
+  key: string;
+  id: MetricId;
+  points: Datapoint[];
+  gauge?: GaugeStep[];
+}
+
 /** How long datapoints are kept: enough for any alarm or scaling look-back, bounded in memory. */
 const RETENTION_MS = 3 * 3_600_000;
 
@@ -32,6 +39,10 @@ export class MetricsState {
 
   setGauge(id: MetricId, steps: GaugeStep[]): void {
     this.entry(id).gauge = [...steps].sort((a, b) => a.at - b.at);
+  }
+
+  hasGauge(id: MetricId): boolean {
+    return this.series.get(metricKey(id))?.gauge !== undefined;
   }
 
   clearGauge(id: MetricId): void {
@@ -56,6 +67,15 @@ export class MetricsState {
       if (agg) out.push({ t, value: statisticOf(agg, stat) });
     }
     return out;
+  }
+
+  /** Every series as plain data, for --state-dir. */
+  snapshot(): PersistedSeries[] {
+    return [...this.series.entries()].map(([key, s]) => ({ key, id: s.id, points: s.points, ...(s.gauge ? { gauge: s.gauge } : {}) }));
+  }
+
+  restore(saved: PersistedSeries): void {
+    this.series.set(metricKey(saved.id), { id: saved.id, points: [...saved.points], ...(saved.gauge ? { gauge: [...saved.gauge] } : {}) });
   }
 
   private entry(id: MetricId): Series {

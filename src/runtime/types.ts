@@ -78,6 +78,11 @@ export interface RuntimeTaskSpec {
   volumes: Volume[];
   tags: Tag[];
   serviceName?: string;
+  /**
+   * EC2 launch type: the container instance the task was placed on, and the host port placement
+   * gave each port mapping (by container name, in portMappings order; 0 where none).
+   */
+  containerInstance?: { arn: string; hostPorts: Record<string, number[]>; ec2InstanceId?: string };
   containers: RuntimeContainerSpec[];
 }
 
@@ -85,7 +90,20 @@ export interface StartedContainer {
   name: string;
   runtimeId: string;
   imageDigest?: string;
-  networkBindings?: { bindIP: string; containerPort: number; hostPort: number; protocol: string }[];
+  networkBindings?: NetworkBindingInfo[];
+  /**
+   * Where this machine really serves each mapping, when that differs from networkBindings (what
+   * ECS reports). EC2 tasks under Docker: every simulated instance shares one real host, so a
+   * mapping is published on a free real port while ECS reports the instance's host port.
+   */
+  publishedBindings?: NetworkBindingInfo[];
+}
+
+export interface NetworkBindingInfo {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: string;
 }
 
 export interface StartResult {
@@ -120,6 +138,12 @@ export interface StopRequest {
   timeoutMs: (containerName: string) => number;
 }
 
+/** A running task's resource use, in percent of its task-level CPU and memory reservation. */
+export interface TaskUsage {
+  cpuPercent: number;
+  memoryPercent: number;
+}
+
 export interface TaskRuntime {
   readonly kind: "docker" | "simulated";
   /** Pulls or resolves images. Rejects with TaskStartError when an image cannot be had. */
@@ -142,6 +166,8 @@ export interface TaskRuntime {
   adopt(spec: RuntimeTaskSpec, running: string[]): Promise<string[]>;
   /** After adoption: removes whatever is left of persisted tasks other than `adopted`. */
   releaseUnadopted(adopted: string[]): Promise<void>;
+  /** What the task's running containers use now; undefined when it has none running. */
+  usage(taskArn: string): Promise<TaskUsage | undefined>;
 }
 
 export interface RuntimeFactoryContext {

@@ -2,6 +2,8 @@ import type { Clock, TimerHandle } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { Scope } from "../domain/scope.js";
 import { ScenarioError } from "./parse.js";
+import type { InstanceRequest, InstanceSelector } from "../domain/container-instances/spec-schema.js";
+import type { MetricSetting } from "../metrics/setting.js";
 import { ACTIONS, type ActionName, type Scenario, type ScenarioCall, type ScenarioStep } from "./schema.js";
 
 /** What a scenario may do to the simulator: the same levers the admin API pulls. */
@@ -10,8 +12,10 @@ export interface ScenarioHost {
   readonly logger: Logger;
   /** Where resources go when a scenario names no account or region. */
   readonly defaults: Scope;
-  /** Runs one ECS operation with the API's own validation and handlers (no rate tokens spent). */
-  invoke(operation: string, input: Record<string, unknown>, scope: Scope): Promise<unknown>;
+  /** Runs one operation of ECS (or Application Auto Scaling, CloudWatch) with the API's own validation and handlers (no rate tokens spent). */
+  invoke(operation: string, input: Record<string, unknown>, scope: Scope, service?: ScenarioCall["service"]): Promise<unknown>;
+  /** Sets a metric's value or series as PUT /_sim/metrics does. */
+  setMetric(setting: MetricSetting, scope: Scope): void;
   interruptSpot(selection: object): unknown;
   setCapacityShortage(patch: object): unknown;
   /** Applies a quotas patch as PUT /_sim/quotas does; throws when the profile enforces none. */
@@ -19,7 +23,13 @@ export interface ScenarioHost {
   /** The chaos rule in force for an operation, to put back when a timed fault ends. */
   chaosRule(operation: string): { throttleProbability: number; serverErrorProbability: number } | undefined;
   blockImage(image: string): void;
+  /** Creates a simulated Auto Scaling group; absent where the simulator has no EC2 instances. */
+  createAutoScalingGroup?(spec: Record<string, unknown>, scope: Scope): unknown;
   unblockImage(image: string): void;
+  /** Simulated EC2 instances: start some, drain or terminate the ones a selector names. */
+  launchInstances(request: InstanceRequest, scope: Scope): unknown;
+  drainInstances(selector: InstanceSelector, scope: Scope): unknown;
+  terminateInstances(selector: InstanceSelector, scope: Scope, spotNotice: boolean): unknown;
 }
 
 export type StepStatus = "scheduled" | "fired" | "active" | "ended" | "failed" | "cancelled";
@@ -56,6 +66,8 @@ export class ScenarioRun {
   private readonly timers = new Set<TimerHandle>();
   private readonly loadedAt: number;
   private readonly created: Record<string, number> = {};
+  /** Answers of calls that have an `id`, for `${id.Field}` in later inputs. */
+  private readonly answers = new Map<string, unknown>();
 
   private constructor(
     private readonly host: ScenarioHost,
@@ -104,15 +116,36 @@ export class ScenarioRun {
 
   private async buildWorld(): Promise<void> {
     const w = this.scenario.world;
+    for (const [i, input] of w.clusters.entries()) {
+      await this.call({ service: "ecs", operation: "CreateCluster", input }, `world.clusters[${i}]`);
+      this.created.clusters = (this.created.clusters ?? 0) + 1;
+    }
+    for (const [i, request] of w.containerInstances.entries()) {
+      try {
+        this.host.launchInstances(request, this.scopeOf(request));
+      } catch (err) {
+        throw new ScenarioError(`world.containerInstances[${i}]: ${(err as Error).message}`);
+      }
+      this.created.containerInstances = (this.created.containerInstances ?? 0) + request.count;
+    }
+    for (const [i, spec] of w.autoScalingGroups.entries()) {
+      const where = `world.autoScalingGroups[${i}]`;
+      if (!this.host.createAutoScalingGroup) throw new ScenarioError(`${where}: this simulator has no EC2 Auto Scaling groups`);
+      try {
+        this.host.createAutoScalingGroup(spec, this.scopeOf(spec as { account?: string; region?: string }));
+      } catch (err) {
+        throw new ScenarioError(`${where}: ${(err as Error).message}`);
+      }
+      this.created.autoScalingGroups = (this.created.autoScalingGroups ?? 0) + 1;
+    }
     const groups: [string, string, Record<string, unknown>[]][] = [
-      ["clusters", "CreateCluster", w.clusters],
       ["taskDefinitions", "RegisterTaskDefinition", w.taskDefinitions],
       ["services", "CreateService", w.services],
       ["tasks", "RunTask", w.tasks],
     ];
     for (const [key, operation, inputs] of groups) {
       for (const [i, input] of inputs.entries()) {
-        await this.call({ operation, input }, `world.${key}[${i}]`);
+        await this.call({ service: "ecs", operation, input }, `world.${key}[${i}]`);
         this.created[key] = (this.created[key] ?? 0) + 1;
       }
     }
@@ -123,13 +156,34 @@ export class ScenarioRun {
   }
 
   private async call(call: ScenarioCall, where: string): Promise<unknown> {
-    const scope = this.scopeOf(call);
     try {
-      return await this.host.invoke(call.operation, call.input, scope);
+      return await this.invoke(call);
     } catch (err) {
       const e = err as Error & { code?: string };
       throw new ScenarioError(`${where} (${call.operation}): ${e.code ? `${e.code}: ` : ""}${e.message}`);
     }
+  }
+
+  private async invoke(call: ScenarioCall): Promise<unknown> {
+    const answer = await this.host.invoke(call.operation, this.substitute(call.input) as Record<string, unknown>, this.scopeOf(call), call.service);
+    if (call.id) this.answers.set(call.id, answer);
+    return answer;
+  }
+
+  /** Replaces `${id.Field.Sub}` in strings with that field of an earlier answer. */
+  private substitute(value: unknown): unknown {
+    if (typeof value === "string") {
+      return value.replace(/\$\{([A-Za-z][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_]+)+)\}/g, (whole, id: string, path: string) => {
+        if (!this.answers.has(id)) throw new ScenarioError(`${whole}: no earlier call has id "${id}"`);
+        let v: unknown = this.answers.get(id);
+        for (const key of path.slice(1).split(".")) v = (v as Record<string, unknown> | undefined)?.[key];
+        if (v === undefined || typeof v === "object") throw new ScenarioError(`${whole}: the answer of "${id}" has no such value`);
+        return String(v);
+      });
+    }
+    if (Array.isArray(value)) return value.map((v) => this.substitute(v));
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.substitute(v)]));
+    return value;
   }
 
   private schedule(): void {
@@ -166,7 +220,11 @@ export class ScenarioRun {
 
   private async apply(step: ScenarioStep): Promise<unknown> {
     const h = this.host;
-    if (step.call) return h.invoke(step.call.operation, step.call.input, this.scopeOf(step.call));
+    if (step.call) return this.invoke(step.call);
+    if (step.metric) {
+      h.setMetric(step.metric, this.scopeOf(step.metric));
+      return { set: `${step.metric.namespace}/${step.metric.name}` };
+    }
     if (step.interruptSpot) return h.interruptSpot(this.withScope(step.interruptSpot));
     if (step.capacityShortage) {
       const { provider, ...rest } = step.capacityShortage;
@@ -181,6 +239,12 @@ export class ScenarioRun {
     if (step.unpullableImage) {
       h.blockImage(step.unpullableImage.image);
       return { blocked: step.unpullableImage.image };
+    }
+    if (step.launchInstances) return h.launchInstances(step.launchInstances, this.scopeOf(step.launchInstances));
+    if (step.drainInstances) return h.drainInstances(step.drainInstances, this.scopeOf(step.drainInstances));
+    if (step.terminateInstances) {
+      const { spotNotice, ...selector } = step.terminateInstances;
+      return h.terminateInstances(selector, this.scopeOf(selector), spotNotice);
     }
     return undefined;
   }
@@ -220,6 +284,7 @@ function actionOf(step: ScenarioStep): ActionName {
 
 function describeStep(step: ScenarioStep): string {
   if (step.call) return `call ${step.call.operation}`;
+  if (step.metric) return `metric ${step.metric.namespace}/${step.metric.name}${step.metric.series ? ` series of ${step.metric.series.length}` : ` = ${step.metric.value}`}`;
   if (step.interruptSpot) {
     const s = step.interruptSpot;
     const how = s.fraction !== undefined ? `${Math.round(s.fraction * 100)}% of` : s.count !== undefined ? `${s.count}` : "all";
@@ -230,5 +295,8 @@ function describeStep(step: ScenarioStep): string {
   if (step.serverErrors) return `server errors on ${step.serverErrors.operation} with probability ${step.serverErrors.probability}`;
   if (step.quotas) return `quotas ${JSON.stringify(step.quotas)}`;
   if (step.unpullableImage) return `image ${step.unpullableImage.image} unpullable`;
+  if (step.launchInstances) return `launch ${step.launchInstances.count} ${step.launchInstances.instanceType} in cluster ${step.launchInstances.cluster}`;
+  if (step.drainInstances) return `drain instances in cluster ${step.drainInstances.cluster}`;
+  if (step.terminateInstances) return `terminate instances in cluster ${step.terminateInstances.cluster}${step.terminateInstances.spotNotice ? " after a spot notice" : ""}`;
   return "step";
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { durationMs } from "../core/duration.js";
+import { InstanceRequestSchema, InstanceSelectorSchema } from "../domain/container-instances/spec-schema.js";
+import { MetricSettingSchema } from "../metrics/setting.js";
 
 /**
  * A scenario file: the world to build, then a timeline of faults and calls. It is the one
@@ -21,8 +23,21 @@ const Where = { account: Account.optional(), region: Region.optional() };
 /** An ECS request body; the operation's own schema validates it when it runs. */
 const RequestBody = z.record(z.unknown());
 
+/** The APIs a call may go to: ECS, and the two that scale ECS services. */
+export const CALL_SERVICES = ["ecs", "application-autoscaling", "cloudwatch"] as const;
+
+/**
+ * One API call. `id` names its answer, so that a later call's input can use a field of it as
+ * `${id.Field}` (a step scaling policy's ARN in the alarm that invokes it, for instance).
+ */
 const Call = z
-  .object({ operation: z.string().regex(/^[A-Z][A-Za-z]+$/, "an ECS operation name such as RunTask"), input: RequestBody.default({}), ...Where })
+  .object({
+    service: z.enum(CALL_SERVICES).default("ecs"),
+    operation: z.string().regex(/^[A-Z][A-Za-z]+$/, "an operation name such as RunTask"),
+    input: RequestBody.default({}),
+    id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "letters, digits, - and _").optional(),
+    ...Where,
+  })
   .strict();
 
 const Fraction = z.number().min(0).max(1);
@@ -65,6 +80,11 @@ const StepSchema = z
     serverErrors: Faults.optional(),
     quotas: z.record(z.unknown()).optional(),
     unpullableImage: UnpullableImage.optional(),
+    launchInstances: InstanceRequestSchema.optional(),
+    drainInstances: InstanceSelectorSchema.optional(),
+    terminateInstances: InstanceSelectorSchema.extend({ spotNotice: z.boolean().default(false) }).optional(),
+    /** A metric's value or series, as PUT /_sim/metrics takes it; series offsets count from the step. */
+    metric: MetricSettingSchema.optional(),
   })
   .strict()
   .superRefine((step, ctx) => {
@@ -75,12 +95,24 @@ const StepSchema = z
         message: `a step takes exactly one of ${ACTIONS.join(", ")} (found ${actions.length ? actions.join(", ") : "none"})`,
       });
     }
-    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas)) {
+    if (step.for !== undefined && (step.call || step.interruptSpot || step.quotas || step.metric || step.launchInstances || step.drainInstances || step.terminateInstances)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["for"], message: "`for` applies to capacityShortage, throttle, serverErrors and unpullableImage" });
     }
   });
 
-export const ACTIONS = ["call", "interruptSpot", "capacityShortage", "throttle", "serverErrors", "quotas", "unpullableImage"] as const;
+export const ACTIONS = [
+  "call",
+  "interruptSpot",
+  "capacityShortage",
+  "throttle",
+  "serverErrors",
+  "quotas",
+  "unpullableImage",
+  "launchInstances",
+  "drainInstances",
+  "terminateInstances",
+  "metric",
+] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export const ScenarioSchema = z
@@ -93,7 +125,11 @@ export const ScenarioSchema = z
     ...Where,
     world: z
       .object({
+        /** Simulated Auto Scaling groups, created after the clusters and instances (as POST /_sim/autoscaling-groups takes them). */
+        autoScalingGroups: z.array(RequestBody).default([]),
         clusters: z.array(RequestBody).default([]),
+        /** Simulated EC2 instances, registered after the clusters. */
+        containerInstances: z.array(InstanceRequestSchema).default([]),
         taskDefinitions: z.array(RequestBody).default([]),
         services: z.array(RequestBody).default([]),
         tasks: z.array(RequestBody).default([]),

@@ -1,7 +1,7 @@
 import type { CapacityProviderStrategyItem, Cluster, TaskDefinition } from "@aws-sdk/client-ecs";
 import { InvalidParameterException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
-import { normalizeStrategy } from "../domain/capacity-providers.js";
+import { checkStrategyMix, isFargateProvider, normalizeStrategy } from "../domain/capacity-providers.js";
 
 export type LaunchTarget =
   | { kind: "launchType"; launchType: "FARGATE" | "EC2" | "EXTERNAL" }
@@ -9,13 +9,14 @@ export type LaunchTarget =
 
 /**
  * Resolution order as ECS documents it: an explicit strategy XOR a launch type; neither means the
- * cluster's default strategy, and without one, the FARGATE launch type (the simulator's choice:
- * AWS would fall back to EC2, which has no meaning without container instances).
+ * cluster's default strategy, and without one, the EC2 launch type (`defaultLaunchType` in the
+ * configuration can make that FARGATE for code that was tested against the simulator's old default).
  */
 export function resolveLaunchTarget(
   cluster: Cluster,
   launchType: string | undefined,
   strategy: CapacityProviderStrategyItem[] | undefined,
+  fallback: "EC2" | "FARGATE" = "EC2",
 ): LaunchTarget {
   const explicit = strategy && strategy.length > 0 ? normalizeStrategy(strategy) : undefined;
   if (launchType && explicit) throw new InvalidParameterException(Messages.launchTypeAndStrategy);
@@ -26,7 +27,7 @@ export function resolveLaunchTarget(
   if (launchType) return { kind: "launchType", launchType: launchType as "FARGATE" | "EC2" | "EXTERNAL" };
   const clusterDefault = cluster.defaultCapacityProviderStrategy ?? [];
   if (clusterDefault.length > 0) return { kind: "strategy", strategy: clusterDefault };
-  return { kind: "launchType", launchType: "FARGATE" };
+  return { kind: "launchType", launchType: fallback };
 }
 
 export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStrategyItem[]): void {
@@ -36,15 +37,24 @@ export function validateStrategy(cluster: Cluster, strategy: CapacityProviderStr
       throw new InvalidParameterException(Messages.capacityProviderNotAssociated);
     }
   }
+  checkStrategyMix(strategy);
   if (strategy.filter((s) => (s.base ?? 0) > 0).length > 1) throw new InvalidParameterException(Messages.strategyOneBase);
   if (strategy.every((s) => (s.weight ?? 0) === 0) && strategy.length > 1) {
     throw new InvalidParameterException(Messages.strategyAllZeroWeights);
   }
 }
 
-/** Whether the definition may run with the target's launch type (every Fargate provider is FARGATE). */
+/**
+ * Whether the definition may run with the target's launch type: FARGATE and FARGATE_SPOT are
+ * Fargate; every other capacity provider is an Auto Scaling group of EC2 instances.
+ */
 export function checkCompatibility(def: TaskDefinition, target: LaunchTarget): void {
-  const launchType = target.kind === "launchType" ? target.launchType : "FARGATE";
+  const launchType =
+    target.kind === "launchType"
+      ? target.launchType
+      : target.strategy.every((s) => isFargateProvider(s.capacityProvider ?? ""))
+        ? "FARGATE"
+        : "EC2";
   if (!(def.compatibilities ?? []).includes(launchType)) {
     throw new InvalidParameterException(Messages.launchTypeNotSupported(launchType));
   }

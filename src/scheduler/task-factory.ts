@@ -26,6 +26,9 @@ export interface NewTaskParams {
   tags: Tag[];
   enableExecuteCommand?: boolean;
   now: Date;
+  /** EC2 launch type: the instance placement chose, and its zone. */
+  containerInstanceArn?: string;
+  availabilityZone?: string;
 }
 
 const FARGATE_STOP_TIMEOUT_MAX_S = 120;
@@ -58,7 +61,7 @@ export function newTask(p: NewTaskParams, random: SeededRandom): Task {
   const awsvpc = def.networkMode === "awsvpc";
   const fargate = p.launchType === "FARGATE";
   const subnets = p.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
-  const az = `${p.scope.region}${random.pick(["a", "b", "c"])}`;
+  const az = p.availabilityZone ?? `${p.scope.region}${random.pick(["a", "b", "c"])}`;
   const containers: Container[] = (def.containerDefinitions ?? []).map((c) => {
     const override = p.overrides?.containerOverrides?.find((o) => o.name === c.name);
     const container: Container = {
@@ -117,6 +120,7 @@ export function newTask(p: NewTaskParams, random: SeededRandom): Task {
     version: 1,
   };
   if (p.capacityProviderName) task.capacityProviderName = p.capacityProviderName;
+  if (p.containerInstanceArn) task.containerInstanceArn = p.containerInstanceArn;
   if (p.startedBy) task.startedBy = p.startedBy;
   if (fargate) {
     task.platformVersion = "1.4.0";
@@ -140,6 +144,7 @@ export function runtimeSpec(
   def: TaskDefinition,
   privateIp: string,
   serviceName?: string,
+  slot?: { hostPorts: Record<string, number[]>; ec2InstanceId?: string },
 ): RuntimeTaskSpec {
   const fargate = task.launchType === "FARGATE";
   const containers = task.overrides?.containerOverrides?.length ? containerSpecs(def, task, fargate) : sharedContainerSpecsOf(def, task, fargate);
@@ -167,6 +172,15 @@ export function runtimeSpec(
     volumes: def.volumes ?? [],
     tags: task.tags ?? [],
     ...(serviceName ? { serviceName } : {}),
+    ...(slot && task.containerInstanceArn
+      ? {
+          containerInstance: {
+            arn: task.containerInstanceArn,
+            hostPorts: slot.hostPorts,
+            ...(slot.ec2InstanceId ? { ec2InstanceId: slot.ec2InstanceId } : {}),
+          },
+        }
+      : {}),
     containers,
   };
 }

@@ -35,6 +35,11 @@ interface Driver {
   killBy?: number;
   /** True while the runtime starts containers (possibly waiting on dependsOn conditions). */
   starting?: boolean;
+  /**
+   * A task waiting in PROVISIONING for capacity (an Auto Scaling capacity provider scaling out):
+   * resolves with the spec once placed, or undefined when it never will be (stopped, timed out).
+   */
+  capacity?: () => Promise<RuntimeTaskSpec | undefined>;
 }
 
 /**
@@ -58,8 +63,8 @@ export class TaskLifecycle {
     private readonly images?: ImageFaults,
   ) {}
 
-  launch(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec): void {
-    const driver: Driver = { scope, record, spec, started: new Set(), exited: new Set() };
+  launch(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec, capacity?: () => Promise<RuntimeTaskSpec | undefined>): void {
+    const driver: Driver = { scope, record, spec, started: new Set(), exited: new Set(), ...(capacity ? { capacity } : {}) };
     this.drivers.set(record.task.taskArn!, driver);
     this.publish(driver);
     driver.launching = this.runLaunch(driver).catch((err) => this.crash(driver, err));
@@ -228,6 +233,11 @@ export class TaskLifecycle {
     const task = d.record.task;
     await this.wait(this.timing.provisioning);
     if (this.halted(d)) return;
+    if (d.capacity) {
+      const placed = await d.capacity();
+      if (!placed || this.halted(d)) return;
+      d.spec = placed;
+    }
 
     this.attachEni(d);
     task.connectivity = "CONNECTED";
@@ -334,7 +344,9 @@ export class TaskLifecycle {
     c.runtimeId = started.runtimeId;
     if (started.imageDigest) c.imageDigest = started.imageDigest;
     const bindings = (started.networkBindings ?? []) as NetworkBinding[];
-    if (bindings.length) (d.record.hostBindings ??= {})[started.name] = bindings;
+    // The front door and the admin views need the address that really answers on this machine.
+    const reachable = (started.publishedBindings ?? started.networkBindings ?? []) as NetworkBinding[];
+    if (reachable.length) (d.record.hostBindings ??= {})[started.name] = reachable;
     // On Fargate (awsvpc) a container is reached on the task's ENI: ECS reports no bindings.
     c.networkBindings = d.spec.networkMode === "awsvpc" ? [] : bindings;
     if (c.lastStatus === "PENDING") c.lastStatus = "RUNNING";

@@ -2,7 +2,10 @@ import type {
   Cluster,
   Failure,
   NetworkConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
   RunTaskRequest,
+  StartTaskRequest,
   Tag,
   Task,
   TaskDefinition,
@@ -15,17 +18,23 @@ import type { Scope } from "../domain/scope.js";
 import type { TagService } from "../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../domain/task-definitions.js";
 import { isValidFargatePair } from "../domain/fargate-sizes.js";
+import { isFargateProvider } from "../domain/capacity-providers.js";
 import { describeEach } from "../domain/describe-each.js";
 import { paginateIndex } from "../domain/pagination.js";
 import { ConflictException, InvalidParameterException, ServiceNotFoundException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
+import { Ec2Messages } from "../errors/ec2-messages.js";
+import type { ContainerInstances } from "./instances/index.js";
+import { planEc2Launch, type Ec2Slot } from "./ec2-launch.js";
+import type { PlacementFailure } from "./ec2-placement/types.js";
 import type { RuntimeEvent } from "../runtime/types.js";
 import { Arn, nameFromArnOrName } from "../state/arn.js";
 import { familyOfDefinitionArn, TaskIndex, type RegionState, type TaskRecord } from "../state/store.js";
-import type { CapacityGate } from "./capacity.js";
+import { NO_MANAGED_SCALING, type AutoScalingProviders, type CapacityGate } from "./capacity.js";
+import { ProvisioningQueue } from "./provisioning.js";
 import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "./launch-target.js";
 import { placeTasks } from "./placement.js";
-import { newTask, runtimeSpec } from "./task-factory.js";
+import { newTask, runtimeSpec, type NewTaskParams } from "./task-factory.js";
 import type { TaskLifecycle } from "./task-lifecycle.js";
 
 /** A validated request to start `count` tasks of one definition. */
@@ -42,6 +51,26 @@ export interface LaunchPlan {
   enableExecuteCommand?: boolean;
   /** Tasks each provider already runs for this owner, so a strategy keeps its split as it grows. */
   existingByProvider?: Map<string, number>;
+  /** EC2: the request's placement strategy and constraints. */
+  placementStrategy?: PlacementStrategy[];
+  placementConstraints?: PlacementConstraint[];
+  /** StartTask: the instances to place on, one task each. */
+  containerInstanceArns?: string[];
+}
+
+/** Why EC2 tasks of a launch were not placed, for the service scheduler's event. */
+export interface PlacementShortfall {
+  unplaced: number;
+  noInstances: boolean;
+  /** The Auto Scaling capacity provider the tasks were for, if any. */
+  provider?: string;
+  closest?: PlacementFailure;
+}
+
+export interface LaunchResult {
+  tasks: Task[];
+  failures: Failure[];
+  shortfall?: PlacementShortfall;
 }
 
 export interface LaunchOptions {
@@ -60,7 +89,19 @@ export class TaskScheduler {
     private readonly tags: TagService,
     private readonly lifecycle: TaskLifecycle,
     private readonly capacity: CapacityGate,
-  ) {}
+    private readonly instances: ContainerInstances,
+    private readonly autoScaling: AutoScalingProviders = NO_MANAGED_SCALING,
+  ) {
+    this.provisioning = new ProvisioningQueue(ctx, {
+      timeoutMs: ctx.config.provisioningTimeoutMs ?? 1_800_000,
+      maxPerCluster: MAX_PROVISIONING_PER_CLUSTER,
+      onTimeout: (record, provider) =>
+        this.lifecycle.requestStop(record.task.taskArn!, "TaskFailedToStart", Ec2Messages.provisioningTimedOut(provider)),
+    });
+  }
+
+  /** Tasks waiting in PROVISIONING for an Auto Scaling capacity provider to grow. */
+  readonly provisioning: ProvisioningQueue;
 
   private state(scope: Scope): RegionState {
     return this.ctx.store.region(scope.account, scope.region);
@@ -77,14 +118,14 @@ export class TaskScheduler {
     if (replay) return replay;
 
     const def = this.taskDefinitions.resolveForLaunch(scope, input.taskDefinition!);
-    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy);
+    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy, this.clusters.fallbackLaunchType);
     checkCompatibility(def, target);
     if (def.networkMode === "awsvpc" && !(input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)) {
       throw new InvalidParameterException(Messages.networkConfigurationRequired);
     }
     checkOverrides(def, input, isFargate(target));
 
-    const { tasks, failures } = this.launch(
+    const { tasks, failures, shortfall } = this.launch(
       scope,
       {
         cluster,
@@ -97,9 +138,12 @@ export class TaskScheduler {
         group: input.group,
         tags: this.launchTags(scope, def, input, cluster.clusterName!),
         enableExecuteCommand: input.enableExecuteCommand,
+        placementStrategy: input.placementStrategy,
+        placementConstraints: input.placementConstraints,
       },
       opts,
     );
+    if (shortfall?.noInstances) throw new InvalidParameterException(Ec2Messages.noContainerInstances);
     if (input.clientToken) {
       state.runTaskTokens.set(input.clientToken, {
         fingerprint: fingerprint(input),
@@ -120,41 +164,176 @@ export class TaskScheduler {
    * and quota admission per task (refusals become `failures` entries without an ARN), then the
    * lifecycle. RunTask and the service scheduler both launch through here.
    */
-  launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): { tasks: Task[]; failures: Failure[] } {
-    const fargate = isFargate(plan.target);
-    const providers =
-      plan.target.kind === "strategy"
-        ? placeTasks(plan.target.strategy, plan.count, plan.existingByProvider)
-        : new Array<string | undefined>(plan.count).fill(undefined);
+  launch(scope: Scope, plan: LaunchPlan, opts: LaunchOptions): LaunchResult {
+    if (isEc2(plan.target)) return this.launchOnInstances(scope, plan, opts);
+    if (plan.target.kind === "launchType") return this.launchOnFargate(scope, plan, new Array(plan.count).fill(undefined), opts);
+    // A strategy splits the tasks over its providers; Fargate's run on Fargate, the others on
+    // their Auto Scaling group's instances.
+    const providers = placeTasks(plan.target.strategy, plan.count, plan.existingByProvider);
+    const out: LaunchResult = { tasks: [], failures: [] };
+    const onInstances = new Map<string, number>();
+    const onFargate: string[] = [];
+    for (const p of providers) {
+      if (this.autoScaling.isAutoScaling(scope, p)) onInstances.set(p, (onInstances.get(p) ?? 0) + 1);
+      else onFargate.push(p);
+    }
+    if (onFargate.length) merge(out, this.launchOnFargate(scope, plan, onFargate, opts));
+    for (const [provider, count] of onInstances) merge(out, this.launchOnInstances(scope, { ...plan, count }, opts, provider));
+    return out;
+  }
+
+  private launchOnFargate(scope: Scope, plan: LaunchPlan, providers: (string | undefined)[], opts: LaunchOptions): LaunchResult {
     const clusterName = plan.cluster.clusterName!;
     const tasks: Task[] = [];
     const failures: Failure[] = [];
+    const launchType = plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE";
     for (const provider of providers) {
-      const task = newTask(
-        {
-          scope,
-          clusterName,
-          clusterArn: plan.cluster.clusterArn!,
-          definition: plan.definition,
-          overrides: plan.overrides,
-          launchType: plan.target.kind === "launchType" ? plan.target.launchType : "FARGATE",
-          ...(provider ? { capacityProviderName: provider } : {}),
-          networkConfiguration: plan.networkConfiguration,
-          startedBy: plan.startedBy,
-          group: plan.group,
-          tags: plan.tags,
-          enableExecuteCommand: plan.enableExecuteCommand,
-          now: new Date(this.ctx.clock.now()),
-        },
-        this.ctx.random,
-      );
-      const refusal = fargate ? this.admit(scope, task, clusterName, opts) : undefined;
+      const task = newTask(this.taskParams(scope, plan, launchType, provider), this.ctx.random);
+      const refusal = launchType === "FARGATE" ? this.admit(scope, task, clusterName, opts) : undefined;
       if (refusal) {
         failures.push({ reason: refusal });
         continue;
       }
       this.start(scope, clusterName, task, plan.definition, opts.serviceName);
       tasks.push(structuredClone(task));
+    }
+    return { tasks, failures };
+  }
+
+  /**
+   * EC2: places the tasks on the cluster's container instances (those of one capacity provider,
+   * or the named ones for StartTask) and starts those that found a place. Tasks that did not are
+   * reported per instance, as ECS reports them, and summed up in `shortfall` for the service
+   * scheduler; on a provider with managed scaling they wait in PROVISIONING for it to grow.
+   */
+  private launchOnInstances(scope: Scope, plan: LaunchPlan, opts: LaunchOptions, provider?: string): LaunchResult {
+    const clusterName = plan.cluster.clusterName!;
+    const candidatesNow = () =>
+      plan.containerInstanceArns
+        ? this.instances.candidates(scope, plan.containerInstanceArns.map((arn) => this.instances.registry.find(scope, clusterName, arn)!))
+        : this.instances.placementCandidates(scope, clusterName, provider);
+    const group = plan.group ?? (opts.serviceName ? `service:${opts.serviceName}` : `family:${plan.definition.family}`);
+    const planFor = (count: number) =>
+      planEc2Launch(candidatesNow(), {
+        definition: plan.definition,
+        overrides: plan.overrides,
+        group,
+        count,
+        strategies: plan.placementStrategy,
+        constraints: plan.placementConstraints,
+        random: () => this.ctx.random.float(),
+      });
+    const result = planFor(plan.count);
+    const tasks: Task[] = [];
+    const make = (slot?: Ec2Slot) =>
+      newTask(
+        {
+          ...this.taskParams(scope, plan, "EC2", provider),
+          ...(slot ? { containerInstanceArn: slot.containerInstanceArn } : {}),
+          ...(slot?.availabilityZone ? { availabilityZone: slot.availabilityZone } : {}),
+        },
+        this.ctx.random,
+      );
+    for (const slot of result.slots) {
+      const task = make(slot);
+      this.start(scope, clusterName, task, plan.definition, opts.serviceName, slot);
+      tasks.push(structuredClone(task));
+    }
+    let unplaced = result.unplaced;
+    // With managed scaling the rest wait in PROVISIONING for the group to scale out.
+    if (provider && this.autoScaling.waitsForCapacity(scope, provider)) {
+      while (unplaced > 0 && this.provisioning.hasRoom(clusterName)) {
+        const task = make();
+        this.startWaiting(scope, clusterName, task, plan.definition, provider, opts.serviceName, () => planFor(1).slots[0]);
+        tasks.push(structuredClone(task));
+        unplaced--;
+      }
+    }
+    const failures: Failure[] = unplaced > 0 ? result.failures.map((f) => ({ arn: f.arn, reason: f.reason })) : [];
+    if (unplaced === 0) return { tasks, failures };
+    this.ctx.bus.publish("task.placement-failed", {
+      account: scope.account,
+      region: scope.region,
+      clusterArn: plan.cluster.clusterArn!,
+      taskDefinitionArn: plan.definition.taskDefinitionArn!,
+      ...(plan.group ? { group: plan.group } : {}),
+      ...(plan.startedBy ? { startedBy: plan.startedBy } : {}),
+      ...(opts.serviceName ? { serviceName: opts.serviceName } : {}),
+      ...(provider ? { capacityProviderName: provider } : {}),
+      operation: opts.operation,
+      requestedCount: plan.count,
+      unplacedCount: unplaced,
+      noContainerInstances: result.noInstances,
+      failures: result.failures.map((f) => ({ arn: f.arn, reason: f.reason })),
+      ...(result.closest ? { closest: { arn: result.closest.arn, reason: result.closest.reason } } : {}),
+    });
+    return {
+      tasks,
+      failures,
+      shortfall: { unplaced, noInstances: result.noInstances, ...(provider ? { provider } : {}), ...(result.closest ? { closest: result.closest } : {}) },
+    };
+  }
+
+  /** What every new task of a launch plan shares. */
+  private taskParams(scope: Scope, plan: LaunchPlan, launchType: NewTaskParams["launchType"], provider?: string): NewTaskParams {
+    return {
+      scope,
+      clusterName: plan.cluster.clusterName!,
+      clusterArn: plan.cluster.clusterArn!,
+      definition: plan.definition,
+      overrides: plan.overrides,
+      launchType,
+      ...(provider ? { capacityProviderName: provider } : {}),
+      networkConfiguration: plan.networkConfiguration,
+      startedBy: plan.startedBy,
+      group: plan.group,
+      tags: plan.tags,
+      enableExecuteCommand: plan.enableExecuteCommand,
+      now: new Date(this.ctx.clock.now()),
+    };
+  }
+
+  /** StartTask: one task on each named container instance. */
+  startTask(scope: Scope, input: StartTaskRequest, opts: LaunchOptions): LaunchResult {
+    const cluster = this.clusters.resolveExisting(scope, input.cluster).cluster;
+    const refs = input.containerInstances ?? [];
+    if (refs.length === 0 || refs.length > 10) throw new InvalidParameterException(Ec2Messages.tooManyStartTaskInstances);
+    const def = this.taskDefinitions.resolveForLaunch(scope, input.taskDefinition!);
+    const target: LaunchTarget = { kind: "launchType", launchType: "EC2" };
+    checkCompatibility(def, target);
+    if (def.networkMode === "awsvpc" && !(input.networkConfiguration?.awsvpcConfiguration?.subnets?.length)) {
+      throw new InvalidParameterException(Messages.networkConfigurationRequired);
+    }
+    checkOverrides(def, input as RunTaskRequest, false);
+    const clusterName = cluster.clusterName!;
+    const tags = this.launchTags(scope, def, input as RunTaskRequest, clusterName);
+    const tasks: Task[] = [];
+    const failures: Failure[] = [];
+    for (const ref of refs) {
+      const record = this.instances.registry.find(scope, clusterName, ref);
+      if (!record) {
+        failures.push({ arn: ref.startsWith("arn:") ? ref : Arn.containerInstance(scope, clusterName, ref), reason: "MISSING" });
+        continue;
+      }
+      const one = this.launch(
+        scope,
+        {
+          cluster,
+          definition: def,
+          count: 1,
+          target,
+          overrides: input.overrides,
+          networkConfiguration: input.networkConfiguration,
+          startedBy: input.startedBy,
+          group: input.group,
+          tags,
+          enableExecuteCommand: input.enableExecuteCommand,
+          containerInstanceArns: [record.instance.containerInstanceArn!],
+        },
+        opts,
+      );
+      tasks.push(...one.tasks);
+      failures.push(...one.failures);
     }
     return { tasks, failures };
   }
@@ -322,7 +501,9 @@ export class TaskScheduler {
         };
         const eni = task.attachments?.find((a) => a.type === "ElasticNetworkInterface");
         const ip = eni?.details?.find((d) => d.name === "privateIPv4Address")?.value ?? "10.0.0.2";
-        return { scope, record, spec: runtimeSpec(scope, record.clusterName, task, def, ip, record.serviceName) };
+        // On a container instance: the host ports the task was given, from what it reported.
+        const slot = task.containerInstanceArn ? { hostPorts: reportedHostPorts(task, def) } : undefined;
+        return { scope, record, spec: runtimeSpec(scope, record.clusterName, task, def, ip, record.serviceName, slot) };
       });
     });
     await this.lifecycle.resumeAll(items);
@@ -344,12 +525,50 @@ export class TaskScheduler {
     return decision.ok ? undefined : decision.reason;
   }
 
-  private start(scope: Scope, clusterName: string, task: Task, def: TaskDefinition, serviceName?: string): void {
-    const record: TaskRecord = { task, clusterName, containersStarted: false, ...(serviceName ? { serviceName } : {}) };
+  private start(scope: Scope, clusterName: string, task: Task, def: TaskDefinition, serviceName?: string, slot?: Ec2Slot): void {
+    const record: TaskRecord = {
+      task,
+      clusterName,
+      containersStarted: false,
+      ...(serviceName ? { serviceName } : {}),
+      ...(slot ? { placement: slot.record } : {}),
+    };
     this.state(scope).tasks.set(task.taskArn!, record);
     this.tags.replace(task.taskArn!, task.tags ?? []);
     const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
-    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName));
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot));
+  }
+
+  /** A task that waits in PROVISIONING until its capacity provider's instances have room for it. */
+  private startWaiting(
+    scope: Scope,
+    clusterName: string,
+    task: Task,
+    def: TaskDefinition,
+    provider: string,
+    serviceName: string | undefined,
+    tryPlace: () => Ec2Slot | undefined,
+  ): void {
+    const record: TaskRecord = { task, clusterName, containersStarted: false, ...(serviceName ? { serviceName } : {}) };
+    const state = this.state(scope);
+    state.tasks.set(task.taskArn!, record);
+    this.tags.replace(task.taskArn!, task.tags ?? []);
+    const ip = `10.0.${this.ctx.random.int(0, 255)}.${this.ctx.random.int(2, 254)}`;
+    const wait = this.provisioning.wait({
+      scope,
+      clusterName,
+      provider,
+      record,
+      tryPlace,
+      apply: (slot) => {
+        task.containerInstanceArn = slot.containerInstanceArn;
+        if (slot.availabilityZone) task.availabilityZone = slot.availabilityZone;
+        record.placement = slot.record;
+        state.taskChanged(record);
+        return runtimeSpec(scope, clusterName, task, def, ip, serviceName, slot);
+      },
+    });
+    this.lifecycle.launch(scope, record, runtimeSpec(scope, clusterName, task, def, ip, serviceName), wait);
   }
 
   /** The caller's tags, the definition's when propagated, and ECS's managed tags when asked for. */
@@ -379,8 +598,22 @@ export class TaskScheduler {
   }
 }
 
+/** ECS keeps at most 100 tasks per cluster waiting in PROVISIONING for capacity. */
+const MAX_PROVISIONING_PER_CLUSTER = 100;
+
+function merge(into: LaunchResult, part: LaunchResult): void {
+  into.tasks.push(...part.tasks);
+  into.failures.push(...part.failures);
+  if (part.shortfall) into.shortfall = part.shortfall;
+}
+
+function isEc2(target: LaunchTarget): boolean {
+  return target.kind === "launchType" && target.launchType === "EC2";
+}
+
 function isFargate(target: LaunchTarget): boolean {
-  return target.kind === "strategy" || target.launchType === "FARGATE";
+  if (target.kind === "launchType") return target.launchType === "FARGATE";
+  return target.strategy.every((s) => isFargateProvider(s.capacityProvider ?? ""));
 }
 
 function checkOverrides(def: TaskDefinition, input: RunTaskRequest, fargate: boolean): void {
@@ -407,4 +640,14 @@ function checkOverrides(def: TaskDefinition, input: RunTaskRequest, fargate: boo
 function fingerprint(input: RunTaskRequest): string {
   const { clientToken: _token, ...rest } = input;
   return stableStringify(rest);
+}
+
+/** Host port per port mapping as the task's containers report them (0 where none is reported). */
+function reportedHostPorts(task: Task, def: TaskDefinition): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const c of def.containerDefinitions ?? []) {
+    const bindings = task.containers?.find((x) => x.name === c.name)?.networkBindings ?? [];
+    out[c.name!] = (c.portMappings ?? []).map((_, i) => bindings[i]?.hostPort ?? 0);
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { RegionState, type Store, type TaskRecord } from "./store.js";
  * journal can write only what changed. Whoever changes how records are held (indexes, compact
  * task records) changes these two functions and nothing else.
  */
-const KINDS = ["clusters", "families", "tasks", "services", "tags", "settings", "defaultSettings", "runTaskTokens"] as const;
+const KINDS = ["clusters", "families", "tasks", "services", "containerInstances", "tags", "settings", "defaultSettings", "runTaskTokens", "capacityProviders", "autoScalingGroups"] as const;
 type Kind = (typeof KINDS)[number];
 
 const SEP = "|";
@@ -39,5 +39,5 @@ export function restoreStore(store: Store, entries: Iterable<[string, unknown]>)
 export function storeEntryStamp(key: string, record: unknown): string | undefined {
   if (key.split(SEP)[2] !== "tasks") return undefined;
   const r = record as TaskRecord;
-  return `${r.task.version ?? 0}|${r.containersStarted}|${r.expiresAt ?? ""}|${r.serviceName ?? ""}|${JSON.stringify(r.protection ?? null)}`;
+  return `${r.task.version ?? 0}|${r.containersStarted}|${r.expiresAt ?? ""}|${r.serviceName ?? ""}|${JSON.stringify(r.protection ?? null)}|${r.orphaned ? 1 : 0}`;
 }

@@ -1,5 +1,6 @@
-import type { Cluster, ContainerInstance, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
+import type { CapacityProvider, Cluster, ContainerInstance, NetworkBinding, Service, Setting, Tag, Task, TaskDefinition, TaskSet } from "@aws-sdk/client-ecs";
 import { AutoScalingState } from "../autoscaling/state.js";
+import type { AutoScalingGroupRecord } from "../autoscaling-groups/types.js";
 import type { MetricAlarm } from "../metrics/alarms.js";
 import { MetricsState } from "../metrics/store.js";
 import { IndexedTable } from "./indexed-table.js";
@@ -11,6 +12,13 @@ import { IndexedTable } from "./indexed-table.js";
  */
 export interface ClusterRecord {
   cluster: Cluster;
+}
+
+/** A capacity provider backed by an Auto Scaling group (FARGATE and FARGATE_SPOT are not stored). */
+export interface CapacityProviderRecord {
+  provider: CapacityProvider;
+  /** When an UPDATE_IN_PROGRESS or DELETE_IN_PROGRESS settles. */
+  settlesAt?: number;
 }
 
 export interface TaskDefinitionRecord {
@@ -41,6 +49,11 @@ export interface TaskRecord {
   hostBindings?: Record<string, NetworkBinding[]>;
   /** Private: resources held on the container instance (EC2 launch type only). */
   placement?: TaskPlacementRecord;
+  /**
+   * Private: the instance was deregistered with force while the task ran. ECS no longer accounts
+   * for it (its instance shows nothing, its service starts a replacement); its containers run on.
+   */
+  orphaned?: boolean;
 }
 
 /** Where a container instance came from. */
@@ -62,8 +75,10 @@ export interface ContainerInstanceRecord {
   dynamicPortRange: { first: number; last: number };
   /** Network interfaces awsvpc tasks may use (trunking included). */
   maxTaskEnis: number;
-  /** Set when the instance was terminated (EC2 gone); the record stays until deregistered. */
+  /** Set when the EC2 instance was terminated. */
   terminatedAt?: number;
+  /** ECS_ENABLE_SPOT_INSTANCE_DRAINING: a spot interruption notice puts the instance in DRAINING. */
+  spotInstanceDraining?: boolean;
 }
 
 /**
@@ -185,6 +200,10 @@ export class RegionState {
   readonly metrics = new MetricsState();
   readonly alarms = new Map<string, MetricAlarm>();
   readonly autoscaling = new AutoScalingState();
+  /** Auto Scaling group capacity providers by name. */
+  readonly capacityProviders = new Map<string, CapacityProviderRecord>();
+  /** Simulated EC2 Auto Scaling groups by name. */
+  readonly autoScalingGroups = new Map<string, AutoScalingGroupRecord>();
 
   constructor(
     readonly account: string,

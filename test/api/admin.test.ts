@@ -69,4 +69,31 @@ describe("admin API", () => {
       await sim.close();
     }
   });
+
+  it("shows a simulated EC2 task's ports as DescribeTasks does, with no local address (nothing listens), and 404 for an unknown task", async () => {
+    const sim = await virtualSim();
+    try {
+      await ok(sim, "CreateCluster", {});
+      expect((await admin(sim, "POST", "/_sim/container-instances", { cluster: "default", instanceType: "m5.large" })).status).toBe(200);
+      await ok(sim, "RegisterTaskDefinition", {
+        family: "bridge",
+        networkMode: "bridge",
+        containerDefinitions: [{ name: "web", image: "nginx", memory: 64, portMappings: [{ containerPort: 80 }] }],
+      });
+      const run = await ok(sim, "RunTask", { taskDefinition: "bridge", launchType: "EC2" });
+      const arn = run.tasks[0].taskArn;
+      await admin(sim, "POST", "/_sim/clock/advance", { ms: 60_000 });
+      const ports = await admin(sim, "GET", `/_sim/tasks/${arn.split("/").pop()}/ports`);
+      expect(ports.body).toMatchObject({
+        taskArn: arn,
+        lastStatus: "RUNNING",
+        containerInstanceArn: run.tasks[0].containerInstanceArn,
+        containers: [{ name: "web", ports: [{ containerPort: 80, protocol: "tcp", hostPort: 49153 }] }],
+      });
+      expect(ports.body.containers[0].ports[0].url).toBeUndefined();
+      expect((await admin(sim, "GET", "/_sim/tasks/nope/ports")).status).toBe(404);
+    } finally {
+      await sim.close();
+    }
+  });
 });

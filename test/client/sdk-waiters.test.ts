@@ -20,7 +20,7 @@ import { AWSVPC, ecsClient, FARGATE_DEF } from "../helpers/sim.js";
 let sim: RunningSimulator;
 let ecs: ECSClient;
 beforeAll(async () => {
-  sim = await startSimulator({ runtime: "simulated", quotas: { profile: "established" } });
+  sim = await startSimulator({ defaultLaunchType: "FARGATE", runtime: "simulated", quotas: { profile: "established" } });
   ecs = ecsClient(sim.endpoint);
 });
 afterAll(async () => {

@@ -46,6 +46,21 @@ function start(): CliProcess {
   return sim;
 }
 
+/** What a container gets from its metadata endpoint, asked from inside. */
+async function metadataSeenBy(containerId: string): Promise<string> {
+  const exec = await docker.getContainer(containerId).exec({
+    Cmd: ["sh", "-c", 'wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task"'],
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({});
+  return new Promise<string>((done) => {
+    let out = "";
+    stream.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    stream.on("end", () => done(out));
+  });
+}
+
 const waitOpts = (client: ECSClient) => ({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 });
 
 describe.runIf(!available && requireDocker)("container adoption (required)", () => {
@@ -58,7 +73,8 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
   it("adopts running containers, removes unknown ones and stops tasks whose containers vanished", async () => {
     await ensureTestImage(docker);
     const first = start();
-    const ecs1 = ecsClient(await first.ready);
+    const endpoint1 = await first.ready;
+    const ecs1 = ecsClient(endpoint1);
     await ecs1.send(new CreateClusterCommand({}));
     const td = await ecs1.send(
       new RegisterTaskDefinitionCommand({
@@ -72,10 +88,27 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
       }),
     );
     const run = await ecs1.send(
-      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 2, networkConfiguration: AWSVPC as never }),
+      new RunTaskCommand({ taskDefinition: td.taskDefinition!.taskDefinitionArn!, count: 2, launchType: "FARGATE", networkConfiguration: AWSVPC as never }),
     );
     const [kept, lost] = run.tasks!.map((t) => t.taskArn!) as [string, string];
-    await waitUntilTasksRunning(waitOpts(ecs1), { cluster: "default", tasks: [kept, lost] });
+    // And a host-mode task on a simulated instance, which runs in a namespace of its own.
+    const added = await fetch(`${endpoint1}/_sim/container-instances`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cluster: "default", instanceType: "m5.large" }),
+    });
+    expect(added.status).toBe(200);
+    const hostTd = await ecs1.send(
+      new RegisterTaskDefinitionCommand({
+        family: "adopt-host",
+        networkMode: "host",
+        containerDefinitions: [
+          { name: "web", image: TEST_IMAGE, memory: 64, command: ["httpd", "-f", "-p", "8080"], portMappings: [{ containerPort: 8080, hostPort: 8080 }], stopTimeout: 1 },
+        ],
+      }),
+    );
+    const onInstance = (await ecs1.send(new RunTaskCommand({ taskDefinition: hostTd.taskDefinition!.taskDefinitionArn!, launchType: "EC2" }))).tasks![0]!.taskArn!;
+    await waitUntilTasksRunning(waitOpts(ecs1), { cluster: "default", tasks: [kept, lost, onInstance] });
     const before = (await ecs1.send(new DescribeTasksCommand({ cluster: "default", tasks: [kept, lost] }))).tasks!;
     const keptId = before.find((t) => t.taskArn === kept)!.containers![0]!.runtimeId!;
     const lostId = before.find((t) => t.taskArn === lost)!.containers![0]!.runtimeId!;
@@ -92,25 +125,26 @@ describe.skipIf(!available || !existsSync(CLI))("Docker containers across kill -
     });
 
     const second = start();
-    const ecs = ecsClient(await second.ready);
+    const endpoint = await second.ready;
+    const ecs = ecsClient(endpoint);
     try {
       // Adopted: the same container, still running, and its metadata endpoint answers again.
       const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [kept] }))).tasks!;
       expect(task!.lastStatus).toBe("RUNNING");
       expect(task!.containers![0]!.runtimeId).toBe(keptId);
       expect((await docker.getContainer(keptId).inspect()).State.Running).toBe(true);
-      const exec = await docker.getContainer(keptId).exec({
-        Cmd: ["sh", "-c", 'wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task"'],
-        AttachStdout: true,
-        AttachStderr: true,
-      });
-      const stream = await exec.start({});
-      const output = await new Promise<string>((done) => {
-        let out = "";
-        stream.on("data", (d: Buffer) => (out += d.toString("utf8")));
-        stream.on("end", () => done(out));
-      });
-      expect(output).toContain(kept);
+      expect(await metadataSeenBy(keptId)).toContain(kept);
+
+      // The instance's task keeps its host port in DescribeTasks, answers from its own namespace,
+      // and is still reached on the port this machine published.
+      const [hostTask] = (await ecs.send(new DescribeTasksCommand({ cluster: "default", tasks: [onInstance] }))).tasks!;
+      expect(hostTask!.lastStatus).toBe("RUNNING");
+      expect(hostTask!.containers![0]!.networkBindings).toEqual([{ bindIP: "0.0.0.0", containerPort: 8080, hostPort: 8080, protocol: "tcp" }]);
+      expect(await metadataSeenBy(hostTask!.containers![0]!.runtimeId!)).toContain(onInstance);
+      const ports = (await (await fetch(`${endpoint}/_sim/tasks/${onInstance.split("/").pop()}/ports`)).json()) as { containers: { ports: { url: string }[] }[] };
+      expect(ports.containers[0]!.ports[0]).toMatchObject({ containerPort: 8080, hostPort: 8080 });
+      // busybox httpd serving / (no index there): any HTTP answer shows the server is reached.
+      expect((await fetch(ports.containers[0]!.ports[0]!.url)).status).toBe(404);
 
       // The stranger is gone; the task that lost its container stops with a reason.
       await expect(docker.getContainer(stranger.id).inspect()).rejects.toMatchObject({ statusCode: 404 });

@@ -41,7 +41,7 @@ describe.skipIf(!available)("a task whose network holder dies", () => {
 
   beforeAll(async () => {
     await ensureTestImage(docker);
-    sim = await startSimulator({ runtime: "docker", quotas: { profile: "unlimited" } });
+    sim = await startSimulator({ defaultLaunchType: "FARGATE", runtime: "docker", quotas: { profile: "unlimited" } });
     ecs = ecsClient(sim.endpoint);
   }, 120_000);
 

@@ -6,6 +6,15 @@ import { checkSafety } from "../../src/runtime/docker/safety.js";
 import { buildContainerOptions } from "../../src/runtime/docker/container-options.js";
 import { TaskStartError } from "../../src/runtime/types.js";
 import { taskSpec } from "./helpers.js";
+import { dockerNetworkMode, instanceBindings } from "../../src/runtime/docker/port-publishing.js";
+import { containerMetadata } from "../../src/runtime/docker/metadata-shapes.js";
+import { containerLabels, LABEL_CONTAINER_INSTANCE, LABEL_EC2_INSTANCE } from "../../src/runtime/docker/labels.js";
+
+const INSTANCE = {
+  arn: "arn:aws:ecs:us-east-1:000000000000:container-instance/docker-test/0123456789abcdef0123456789abcdef",
+  ec2InstanceId: "i-0123456789abcdef0",
+  hostPorts: {},
+};
 
 describe("Docker runtime pure pieces", () => {
   const config = parseDockerConfig({});
@@ -56,6 +65,84 @@ describe("Docker runtime pure pieces", () => {
     expect(reasonOf(() => checkSafety(hostVol, config))).toContain("docker.allowHostMounts");
     expect(reasonOf(() => checkSafety(hostVol, parseDockerConfig({ allowHostMounts: true })))).toBe("");
     expect(reasonOf(() => checkSafety({ ...taskSpec([{}]), pidMode: "host" } as never, config))).toContain("docker.allowHostPidIpc");
+  });
+
+  it("runs host mode on a container instance in a namespace of its own unless docker.ec2HostNetwork is host", () => {
+    const onInstance = taskSpec([{}], { networkMode: "host", launchType: "EC2", containerInstance: INSTANCE });
+    expect(dockerNetworkMode(onInstance, config)).toBe("bridge");
+    expect(() => checkSafety(onInstance, config)).not.toThrow();
+    const real = parseDockerConfig({ ec2HostNetwork: "host" });
+    expect(dockerNetworkMode(onInstance, real)).toBe("host");
+    expect(() => checkSafety(onInstance, real)).toThrow(/docker\.allowHostNetwork/);
+    expect(() => checkSafety(onInstance, parseDockerConfig({ ec2HostNetwork: "host", allowHostNetwork: true }))).not.toThrow();
+    // No container instance (nothing placed the task): this machine's namespace, as before.
+    expect(dockerNetworkMode(taskSpec([{}], { networkMode: "host" }), config)).toBe("host");
+    expect(dockerNetworkMode(taskSpec([{}], { networkMode: "bridge", containerInstance: INSTANCE }), config)).toBe("bridge");
+    expect(dockerNetworkMode(taskSpec([{}], { networkMode: "awsvpc", containerInstance: INSTANCE }), config)).toBe("awsvpc");
+  });
+
+  it("publishes a task on a container instance on ports Docker picks and reports the instance's host ports", () => {
+    const mappings = [{ containerPort: 80 }, { containerPort: 443, hostPort: 8443 }, { containerPort: 53, protocol: "udp" as const }, { containerPort: 80, hostPort: 8080 }];
+    const spec = taskSpec([{ name: "web", portMappings: mappings }], { networkMode: "bridge", launchType: "EC2", containerInstance: INSTANCE });
+    const o = buildContainerOptions(spec, spec.containers[0]!, "img", {}, {}, { mode: "bridge", networkName: "n" });
+    expect(o.HostConfig!.PortBindings).toEqual({
+      "80/tcp": [
+        { HostIp: "127.0.0.1", HostPort: "" },
+        { HostIp: "127.0.0.1", HostPort: "" },
+      ],
+      "443/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }],
+      "53/udp": [{ HostIp: "127.0.0.1", HostPort: "" }],
+    });
+    // On no container instance a fixed hostPort is this machine's port, as before.
+    const plain = taskSpec([{ name: "web", portMappings: mappings }], { networkMode: "bridge" });
+    expect(buildContainerOptions(plain, plain.containers[0]!, "img", {}, {}, { mode: "bridge", networkName: "n" }).HostConfig!.PortBindings!["443/tcp"]).toEqual([
+      { HostIp: "127.0.0.1", HostPort: "8443" },
+    ]);
+
+    const info = {
+      NetworkSettings: {
+        Ports: {
+          "80/tcp": [
+            { HostIp: "127.0.0.1", HostPort: "32768" },
+            { HostIp: "127.0.0.1", HostPort: "32769" },
+          ],
+          "443/tcp": [{ HostIp: "127.0.0.1", HostPort: "32770" }],
+          "53/udp": [{ HostIp: "127.0.0.1", HostPort: "32771" }],
+        },
+      },
+    } as never;
+    const { reported, published } = instanceBindings(spec.containers[0]!, [49153, 8443, 49153, 8080], info);
+    expect(reported).toEqual([
+      { bindIP: "0.0.0.0", containerPort: 80, hostPort: 49153, protocol: "tcp" },
+      { bindIP: "0.0.0.0", containerPort: 443, hostPort: 8443, protocol: "tcp" },
+      { bindIP: "0.0.0.0", containerPort: 53, hostPort: 49153, protocol: "udp" },
+      { bindIP: "0.0.0.0", containerPort: 80, hostPort: 8080, protocol: "tcp" },
+    ]);
+    expect(published.map((b) => b.hostPort)).toEqual([32768, 32770, 32771, 32769]);
+    expect(published.every((b) => b.bindIP === "127.0.0.1")).toBe(true);
+  });
+
+  it("shows a bridge container's bindings in metadata v4 as ECS reports them", () => {
+    const spec = taskSpec([{ name: "web", portMappings: [{ containerPort: 80 }] }], { networkMode: "bridge", launchType: "EC2", containerInstance: INSTANCE });
+    const container = {
+      spec: spec.containers[0]!,
+      status: "RUNNING",
+      labels: {},
+      networkBindings: [{ bindIP: "0.0.0.0", containerPort: 80, hostPort: 49153, protocol: "tcp" }],
+    };
+    const meta = containerMetadata({ spec, containers: new Map([["web", container]]) } as never, container as never, undefined, {});
+    expect(meta["Ports"]).toEqual([{ ContainerPort: 80, Protocol: "tcp", HostPort: 49153, HostIp: "0.0.0.0" }]);
+    const awsvpc = taskSpec([{ name: "web", portMappings: [{ containerPort: 80 }] }]);
+    expect(containerMetadata({ spec: awsvpc } as never, { ...container, spec: awsvpc.containers[0]! } as never, undefined, {})["Ports"]).toBeUndefined();
+  });
+
+  it("labels every container of a task on a container instance with the instance", () => {
+    const spec = taskSpec([{ name: "app" }], { networkMode: "bridge", launchType: "EC2", containerInstance: INSTANCE });
+    expect(containerLabels("sim-1", spec, spec.containers[0]!, "container")).toMatchObject({
+      [LABEL_CONTAINER_INSTANCE]: INSTANCE.arn,
+      [LABEL_EC2_INSTANCE]: "i-0123456789abcdef0",
+    });
+    expect(Object.keys(containerLabels("sim-1", taskSpec([{ name: "app" }]), { name: "app" }, "container"))).not.toContain(LABEL_EC2_INSTANCE);
   });
 
   it("maps limits and Linux parameters onto Docker's create options", () => {

@@ -21,8 +21,17 @@ describe("placement strategies (the developer guide's examples)", () => {
   const threeAzs = () => [instance("a", { az: "us-east-1a" }), instance("b", { az: "us-east-1b" }), instance("c", { az: "us-east-1c" })];
 
   it("spread across Availability Zones: the service default, evenly", () => {
-    expect(DEFAULT_SERVICE_STRATEGY).toEqual([AZ_SPREAD]);
+    expect(DEFAULT_SERVICE_STRATEGY).toEqual([AZ_SPREAD, { type: "spread", field: "instanceId" }]);
     expect(chosen(threeAzs(), { count: 6, strategies: DEFAULT_SERVICE_STRATEGY })).toEqual(["a", "b", "c", "a", "b", "c"]);
+  });
+
+  it("the service default spreads across zones, then across the instances of a zone", () => {
+    const instances = [
+      instance("a1", { az: "us-east-1a" }),
+      instance("a2", { az: "us-east-1a" }),
+      instance("b1", { az: "us-east-1b" }),
+    ];
+    expect(chosen(instances, { count: 4, strategies: DEFAULT_SERVICE_STRATEGY })).toEqual(["a1", "b1", "a2", "b1"]);
   });
 
   it("spread counts the group's tasks already running in each zone", () => {

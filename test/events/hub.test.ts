@@ -123,6 +123,7 @@ describe("events config", () => {
       maxPendingDeliveries: 1000,
       sseKeepAliveMs: 15000,
       allowUnsafeWebhookTargets: false,
+      placementFailures: true,
       sseMaxClients: 64,
       sseMaxBufferBytes: 1024 * 1024,
     });

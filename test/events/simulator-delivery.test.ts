@@ -21,7 +21,7 @@ describe("events from a running simulator", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    const sim = await startSimulator({ runtime: "simulated", quotas: { profile: "unlimited" }, events: { webhooks: [{ url }] } });
+    const sim = await startSimulator({ defaultLaunchType: "FARGATE", runtime: "simulated", quotas: { profile: "unlimited" }, events: { webhooks: [{ url }] } });
     try {
       const subscribed: string[] = [];
       sim.simulator.events.subscribe({ detailTypes: ["ECS Task State Change"] }, (e: any) => subscribed.push(e.detail.lastStatus));

@@ -102,6 +102,7 @@ describe("webhook targets", () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const sim = await startSimulator({
+      defaultLaunchType: "FARGATE",
       runtime: "simulated",
       port,
       quotas: { profile: "unlimited" },

@@ -10,9 +10,20 @@ export function authFor(accessKeyId = "AKIDEXAMPLE", region = "us-east-1"): stri
   return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/ecs/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`;
 }
 
-/** A simulator on the virtual clock with the simulated runtime: nothing moves unless a test says so. */
+/**
+ * A simulator on the virtual clock with the simulated runtime: nothing moves unless a test says so.
+ * Most suites are about Fargate behaviour, so a launch that names no launch type falls back to
+ * FARGATE here; the EC2 suites (and the test of the EC2 default) pass `defaultLaunchType: "EC2"`.
+ */
 export async function virtualSim(config: SimConfigInput = {}): Promise<RunningSimulator> {
-  return startSimulator({ runtime: "simulated", clock: "virtual", seed: 7, quotas: { profile: "unlimited" }, ...config });
+  return startSimulator({
+    runtime: "simulated",
+    clock: "virtual",
+    seed: 7,
+    quotas: { profile: "unlimited" },
+    defaultLaunchType: "FARGATE",
+    ...config,
+  });
 }
 
 /**

@@ -67,7 +67,7 @@ async function load(ecs: ECSClient, random: SeededRandom, worker: number, acked:
         latest = res.taskDefinition!.taskDefinitionArn!;
         acked.definitions.push(res.taskDefinition!);
       } else if (pick < 8) {
-        const res = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: latest, count: random.int(1, 3), networkConfiguration: NET }));
+        const res = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: latest, count: random.int(1, 3), launchType: "FARGATE", networkConfiguration: NET }));
         for (const t of res.tasks ?? []) acked.tasks.push({ arn: t.taskArn!, cluster, createdAt: t.createdAt!.getTime(), definition: t.taskDefinitionArn! });
       } else if (pick < 9) {
         const res = await ecs.send(
@@ -149,7 +149,7 @@ describe.skipIf(!existsSync(CLI))("SIGKILL mid-load with --state-dir", () => {
         );
         expect(again.taskDefinition!.revision!).toBeGreaterThan(highest);
       }
-      const fresh = await ecs.send(new RunTaskCommand({ cluster: "load-0", taskDefinition: acked.definitions[0]!.family, networkConfiguration: NET }));
+      const fresh = await ecs.send(new RunTaskCommand({ cluster: "load-0", taskDefinition: acked.definitions[0]!.family, launchType: "FARGATE", networkConfiguration: NET }));
       expect(acked.tasks.map((t) => t.arn)).not.toContain(fresh.tasks![0]!.taskArn);
     } finally {
       ecs.destroy();

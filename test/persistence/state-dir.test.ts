@@ -20,7 +20,7 @@ const TD = {
 const NET = { awsvpcConfiguration: { subnets: ["subnet-12345678"] } };
 
 function open(dir: string): Promise<RunningSimulator> {
-  return startSimulator({ runtime: "simulated", clock: "virtual", seed: 5, quotas: { profile: "established" }, stateDir: dir, logLevel: "silent" });
+  return startSimulator({ defaultLaunchType: "FARGATE", runtime: "simulated", clock: "virtual", seed: 5, quotas: { profile: "established" }, stateDir: dir, logLevel: "silent" });
 }
 
 async function populate(sim: RunningSimulator): Promise<{ taskArn: string; serviceArn: string }> {
@@ -127,6 +127,7 @@ describe("tasks taken over after a restart", () => {
     stateDir: dir,
     logLevel: "silent" as const,
     stoppedTaskRetentionMs: 600_000,
+    defaultLaunchType: "FARGATE" as const,
   });
   const describeTask = async (sim: RunningSimulator, arn: string) => (await call(sim, "DescribeTasks", { tasks: [arn] })).body.tasks[0];
 

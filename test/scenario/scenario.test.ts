@@ -130,6 +130,38 @@ describe("scenario files", () => {
     expect((await ok(sim, "DescribeClusters", { clusters: ["later"] })).clusters).toHaveLength(1);
   });
 
+  it("sets a metric series, calls the scaling APIs and passes an earlier answer on with ${id.Field}", async () => {
+    sim = await startSimulator({
+      scenario: {
+        ...BASE,
+        world: {
+          ...BASE.world,
+          calls: [
+            { service: "cloudwatch", operation: "PutMetricAlarm", id: "alarm", input: { AlarmName: "deep", Namespace: "App", MetricName: "Depth", Statistic: "Maximum", Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: "GreaterThanThreshold" } },
+          ],
+        },
+        timeline: [
+          { at: "0s", metric: { namespace: "App", name: "Depth", series: [{ at: 0, value: 1 }, { at: "2m", value: 9 }] } },
+          { at: "1s", call: { service: "cloudwatch", operation: "DescribeAlarms", id: "described", input: { AlarmNames: ["deep"] } } },
+          { at: "2s", call: { operation: "CreateCluster", input: { clusterName: "${described.MetricAlarms.0.AlarmName}-cluster" } } },
+          { at: "3s", call: { operation: "CreateCluster", input: { clusterName: "${nobody.Name}" } } },
+        ],
+      },
+    });
+    const s = sim;
+    await s.advanceClock(3_000);
+    const steps = (await admin(s, "GET", "/_sim/scenario")).body.steps;
+    expect(steps.map((x: any) => x.status)).toEqual(["fired", "fired", "fired", "failed"]);
+    expect(steps[0].name).toBe("metric App/Depth series of 2");
+    expect(steps[3].error).toBe('${nobody.Name}: no earlier call has id "nobody"');
+    expect((await ok(s, "DescribeClusters", { clusters: ["deep-cluster"] })).clusters).toHaveLength(1);
+    const alarmState = async () => (await admin(s, "GET", "/_sim/autoscaling")).body.regions[0].alarms[0].StateValue;
+    await s.advanceClock(60_000);
+    expect(await alarmState()).toBe("OK");
+    await s.advanceClock(2 * 60_000);
+    expect(await alarmState()).toBe("ALARM");
+  });
+
   it("the same seed and the same advances give the same run", async () => {
     const scenario = { ...BASE, timeline: [{ at: "30s", interruptSpot: { cluster: "prod", count: 1 } }] };
     const runOnce = async () => {
@@ -203,6 +235,9 @@ describe("scenario validation", () => {
     expect(msg("name: x\ntimeline:\n  - at: soon\n    quotas: {}\n")).toMatch(/timeline\[0\]\.at: not a duration: "soon"/);
     expect(msg("name: x\ntimeline:\n  - at: 1s\n    for: 1m\n    quotas: {}\n")).toMatch(/timeline\[0\]\.for: `for` applies to/);
     expect(msg("name: x\ntimeline: [\n")).toMatch(/^scenario:\d+:\d+: /);
+    expect(msg("name: x\ntimeline:\n  - at: 1s\n    for: 1m\n    metric: { namespace: A, name: B, value: 1 }\n")).toMatch(/timeline\[0\]\.for: `for` applies to/);
+    expect(msg("name: x\ntimeline:\n  - at: 1s\n    metric: { namespace: A, name: B }\n")).toMatch(/give either value or series/);
+    expect(msg("name: x\ntimeline:\n  - at: 1s\n    call: { service: sqs, operation: SendMessage }\n")).toMatch(/timeline\[0\]\.call\.service/);
   });
 
   it("reads durations as people write them", () => {

@@ -145,7 +145,7 @@ describe("strategies through RunTask", () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.__type).toBe("ResourceInUseException");
-    expect(refused.body.message).toBe(Messages.capacityProviderInUse("FARGATE_SPOT"));
+    expect(refused.body.message).toBe(Messages.capacityProviderInUse);
     // Nothing changed.
     const before = await ok(sim, "DescribeClusters", { clusters: [cluster] });
     expect(before.clusters[0].capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);

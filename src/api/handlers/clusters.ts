@@ -1,11 +1,9 @@
 import type { ClusterInclude } from "../../domain/clusters.js";
-import { describeFargateProvider, FARGATE_PROVIDERS, isFargateProvider } from "../../domain/capacity-providers.js";
 import { paginate } from "../../domain/pagination.js";
 import { operation, type OperationTable } from "../operation.js";
 import {
   CreateClusterSchema,
   DeleteClusterSchema,
-  DescribeCapacityProvidersSchema,
   DescribeClustersSchema,
   ListClustersSchema,
   PutClusterCapacityProvidersSchema,
@@ -34,22 +32,5 @@ export function clusterOperations(d: Domain): OperationTable {
     PutClusterCapacityProviders: operation(PutClusterCapacityProvidersSchema, (input, req) => ({
       cluster: d.clusters.putCapacityProviders(req.scope, input.cluster, input.capacityProviders, input.defaultCapacityProviderStrategy),
     })),
-    DescribeCapacityProviders: operation(DescribeCapacityProvidersSchema, (input, req) => {
-      const names = input.capacityProviders?.length ? input.capacityProviders : [...FARGATE_PROVIDERS];
-      const capacityProviders = [];
-      const failures = [];
-      for (const ref of names) {
-        const name = ref.split("/").pop()!;
-        if (isFargateProvider(name)) {
-          const provider = describeFargateProvider(req.scope, name);
-          provider.tags = input.include?.includes("TAGS") ? d.tags.get(provider.capacityProviderArn!, req.scope) : [];
-          capacityProviders.push(provider);
-        } else {
-          failures.push({ arn: ref, reason: "MISSING" });
-        }
-      }
-      const { page, nextToken } = paginate(capacityProviders, { ...input, kind: "capacityProviders", defaultMax: 10 });
-      return { capacityProviders: page, failures, ...(nextToken ? { nextToken } : {}) };
-    }),
   };
 }

@@ -1,5 +1,7 @@
 import type { OperationTable } from "../operation.js";
+import { capacityProviderOperations } from "./capacity-providers.js";
 import { clusterOperations } from "./clusters.js";
+import { containerInstanceOperations } from "./container-instances.js";
 import type { Domain } from "./domain.js";
 import { tagAndSettingOperations } from "./tags-settings.js";
 import { taskDefinitionOperations } from "./task-definitions.js";
@@ -11,8 +13,10 @@ export function buildOperationTable(d: Domain, extra: OperationTable[] = []): Op
   return Object.assign(
     {},
     clusterOperations(d),
+    capacityProviderOperations(d),
     taskDefinitionOperations(d),
     taskOperations(d),
+    containerInstanceOperations(d),
     tagAndSettingOperations(d),
     ...extra,
   );

@@ -1,10 +1,11 @@
-import type { RunTaskRequest } from "@aws-sdk/client-ecs";
+import type { RunTaskRequest, StartTaskRequest } from "@aws-sdk/client-ecs";
 import { operation, type OperationTable } from "../operation.js";
 import {
   DescribeTasksSchema,
   GetTaskProtectionSchema,
   ListTasksSchema,
   RunTaskSchema,
+  StartTaskSchema,
   StopTaskSchema,
   UpdateTaskProtectionSchema,
 } from "../schemas/tasks.js";
@@ -15,6 +16,10 @@ export function taskOperations(d: Domain): OperationTable {
     RunTask: operation(RunTaskSchema, (input, req) =>
       d.tasks.runTask(req.scope, input as RunTaskRequest, { requestId: req.requestId, operation: req.operation }),
     ),
+    StartTask: operation(StartTaskSchema, (input, req) => {
+      const { tasks, failures } = d.tasks.startTask(req.scope, input as StartTaskRequest, { requestId: req.requestId, operation: req.operation });
+      return { tasks, failures };
+    }),
     StopTask: operation(StopTaskSchema, (input, req) => ({
       task: d.tasks.stopTask(req.scope, input.cluster, input.task, input.reason),
     })),

@@ -66,9 +66,3 @@ export const PutClusterCapacityProvidersSchema = z.object({
   capacityProviders: StrList,
   defaultCapacityProviderStrategy: CapacityProviderStrategySchema,
 });
-
-export const DescribeCapacityProvidersSchema = z.object({
-  capacityProviders: StrList.optional(),
-  include: z.array(z.literal("TAGS")).optional(),
-  ...PaginationSchema,
-});

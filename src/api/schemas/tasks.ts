@@ -37,6 +37,22 @@ export const RunTaskSchema = z.object({
   volumeConfigurations: z.array(z.object({ name: Str }).passthrough()).optional(),
 });
 
+export const StartTaskSchema = z.object({
+  cluster: Str.optional(),
+  containerInstances: StrList,
+  enableECSManagedTags: Bool.optional(),
+  enableExecuteCommand: Bool.optional(),
+  group: Name.max(255).optional(),
+  networkConfiguration: NetworkConfigurationSchema.optional(),
+  overrides: TaskOverrideSchema.optional(),
+  propagateTags: z.enum(["TASK_DEFINITION", "SERVICE", "NONE"]).optional(),
+  referenceId: Name.max(1024).optional(),
+  startedBy: Name.max(128).optional(),
+  tags: TagsSchema.optional(),
+  taskDefinition: Str,
+  volumeConfigurations: z.array(z.object({ name: Str }).passthrough()).optional(),
+});
+
 export const StopTaskSchema = z.object({
   cluster: Str.optional(),
   task: Str,

@@ -36,6 +36,14 @@ export const DockerConfigSchema = z
     shutdownTimeoutMs: z.number().int().min(0).default(30_000),
     allowPrivileged: z.boolean().default(false),
     allowHostNetwork: z.boolean().default(false),
+    /**
+     * Host-mode tasks on simulated container instances. `isolated`: each task gets a network
+     * namespace of its own on the task network, its ports published on 127.0.0.1 like a bridge
+     * task's (placement keeps host ports apart per instance; instances never collide on this
+     * machine). `host`: this machine's namespace, as on a real instance (needs allowHostNetwork;
+     * tasks of two instances given the same port then collide here).
+     */
+    ec2HostNetwork: z.enum(["isolated", "host"]).default("isolated"),
     allowHostPidIpc: z.boolean().default(false),
     allowHostMounts: z.boolean().default(false),
     allowDevices: z.boolean().default(false),

@@ -4,6 +4,7 @@
  */
 import type Docker from "dockerode";
 import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
+import { portKey } from "./port-publishing.js";
 
 /** Docker refuses memory limits under 6 MiB. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -44,7 +45,8 @@ export function buildContainerOptions(
     case "bridge":
       host.NetworkMode = net.networkName;
       host.ExtraHosts = net.extraHosts;
-      host.PortBindings = portBindings(c, true);
+      // On a container instance the reported host port is the simulated instance's, not this machine's.
+      host.PortBindings = portBindings(c, !spec.containerInstance);
       break;
     default:
       host.NetworkMode = net.mode;
@@ -185,22 +187,21 @@ export function buildHolderOptions(
 
 /**
  * Published on 127.0.0.1 only. awsvpc ports get ephemeral host ports (the task's own address
- * has the real port, and a fixed host port would collide between tasks); bridge honours hostPort.
+ * has the real port, and a fixed host port would collide between tasks); bridge honours hostPort
+ * unless the task is on a container instance (see port-publishing.ts). Two mappings of one
+ * container port get two bindings.
  */
 function portBindings(c: RuntimeContainerSpec, honourHostPort: boolean): Record<string, { HostIp: string; HostPort: string }[]> {
   const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of c.portMappings) {
     if (!p.containerPort) continue;
-    const proto = (p.protocol ?? "tcp").toLowerCase();
-    out[`${p.containerPort}/${proto}`] = [
-      { HostIp: "127.0.0.1", HostPort: honourHostPort && p.hostPort ? String(p.hostPort) : "" },
-    ];
+    (out[portKey(p)] ??= []).push({ HostIp: "127.0.0.1", HostPort: honourHostPort && p.hostPort ? String(p.hostPort) : "" });
   }
   return out;
 }
 
 function exposedPorts(c: RuntimeContainerSpec): Record<string, object> {
   const out: Record<string, object> = {};
-  for (const p of c.portMappings) if (p.containerPort) out[`${p.containerPort}/${(p.protocol ?? "tcp").toLowerCase()}`] = {};
+  for (const p of c.portMappings) if (p.containerPort) out[portKey(p)] = {};
   return out;
 }

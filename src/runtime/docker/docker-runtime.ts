@@ -26,7 +26,9 @@ import {
   type StartedContainer,
   type StopRequest,
   type TaskRuntime,
+  type TaskUsage,
 } from "../types.js";
+import { usageFromStats, type DockerStats } from "./stats.js";
 import { DockerConfigSchema, type DockerConfig, type DockerConfigInput } from "./config.js";
 import { createDockerClient } from "./client.js";
 import { buildContainerOptions, buildHolderOptions, buildPauseOptions, pauseContainerName, taskVolumeName, type NetworkTarget } from "./container-options.js";
@@ -39,6 +41,7 @@ import { removeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { MetadataServer, type MetadataReply } from "./metadata-server.js";
 import { containerMetadata, taskCredentials, taskMetadata, type NetworkInfo } from "./metadata-shapes.js";
 import { checkSafety } from "./safety.js";
+import { dockerNetworkMode, instanceBindings, publishedBindings } from "./port-publishing.js";
 import { isTaskCaller, listenTaskEndpoint, localAddresses, newCredentialsId, newMetadataToken, type TaskEndpointPlacement } from "./task-endpoint.js";
 import { loadSecretValues, resolveEnvironmentFiles, resolveSecrets } from "./secrets.js";
 import { Deferred, type ContainerState, type TaskState } from "./task-state.js";
@@ -292,6 +295,18 @@ export class DockerRuntime implements TaskRuntime {
     if (task.privateIp) result.privateIp = task.privateIp;
     if (task.macAddress) result.macAddress = task.macAddress;
     return result;
+  }
+
+  /** One stats read per running container (Docker samples CPU over its own short window). */
+  async usage(taskArn: string): Promise<TaskUsage | undefined> {
+    const task = this.tasks.get(taskArn);
+    const running = [...(task?.containers.values() ?? [])].filter((c) => c.status === "RUNNING" && c.dockerId);
+    if (!task || running.length === 0) return undefined;
+    const stats = await Promise.all(
+      running.map((c) => this.docker.getContainer(c.dockerId!).stats({ stream: false }).then((s) => s as DockerStats, () => undefined)),
+    );
+    const read = stats.filter((s): s is DockerStats => s !== undefined);
+    return read.length > 0 ? usageFromStats(task.spec, read) : undefined;
   }
 
   async stop(taskArn: string, request: StopRequest): Promise<void> {
@@ -560,6 +575,7 @@ export class DockerRuntime implements TaskRuntime {
     if (existing) return existing;
     const task: TaskState = {
       spec,
+      networkMode: dockerNetworkMode(spec, this.config),
       credentialsId: newCredentialsId(),
       containers: new Map(),
       volumes: [],
@@ -683,8 +699,8 @@ export class DockerRuntime implements TaskRuntime {
       holderStarted.catch(() => undefined);
       return { net: { mode: "container", pauseId: task.pauseId! }, holderStarted };
     }
-    if (spec.networkMode === "bridge") return { net: { mode: "bridge", networkName: infra.networkName, extraHosts } };
-    return { net: { mode: spec.networkMode === "host" ? "host" : "none" } };
+    if (task.networkMode === "bridge") return { net: { mode: "bridge", networkName: infra.networkName, extraHosts } };
+    return { net: { mode: task.networkMode === "host" ? "host" : "none" } };
   }
 
   private publishesPorts(spec: RuntimeTaskSpec): boolean {
@@ -747,7 +763,7 @@ export class DockerRuntime implements TaskRuntime {
     // also satisfies the SDKs' rule that plain-HTTP credential URIs be loopback addresses.
     const base = this.isAwsvpc(spec)
       ? `http://127.0.0.1:${this.config.inTaskPort}`
-      : spec.networkMode === "host"
+      : task.networkMode === "host"
         ? `http://${infra.endpoint.hostModeAddress}:${infra.metadataPort}`
         : `http://${infra.endpoint.taskHost}:${infra.metadataPort}`;
     const env: Record<string, string> = {
@@ -794,11 +810,19 @@ export class DockerRuntime implements TaskRuntime {
         this.logger.warn("log capture failed", { container: c.spec.name, error: err.message }),
       );
     }
-    const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.spec.networkMode === "bridge");
+    const needsInspect = c.spec.portMappings.length > 0 || (!task.privateIp && task.networkMode === "bridge");
+    let published: StartedContainer["publishedBindings"];
     if (needsInspect) {
       const info = await this.docker.getContainer(task.pauseId ?? c.dockerId!).inspect();
-      c.networkBindings = bindingsFor(c, info);
-      if (!task.privateIp && task.spec.networkMode === "bridge") {
+      const instance = task.spec.containerInstance;
+      if (instance && task.networkMode === "bridge") {
+        const bindings = instanceBindings(c.spec, instance.hostPorts[c.spec.name], info);
+        c.networkBindings = bindings.reported;
+        published = bindings.published;
+      } else {
+        c.networkBindings = publishedBindings(c.spec, info);
+      }
+      if (!task.privateIp && task.networkMode === "bridge") {
         const ep = Object.values(info.NetworkSettings.Networks ?? {})[0];
         if (ep?.IPAddress) {
           task.privateIp = ep.IPAddress;
@@ -812,6 +836,7 @@ export class DockerRuntime implements TaskRuntime {
       imageDigest: c.image?.digest,
     };
     if (c.networkBindings.length) result.networkBindings = c.networkBindings;
+    if (published?.length) result.publishedBindings = published;
     c.started.resolve();
     c.startedEmitted = true;
     this.emit({ type: "container-started", taskArn: task.spec.taskArn, container: result });
@@ -958,17 +983,4 @@ export class DockerRuntime implements TaskRuntime {
       .stats({ stream: false })
       .catch(() => null);
   }
-}
-
-function bindingsFor(c: ContainerState, info: Docker.ContainerInspectInfo): NonNullable<StartedContainer["networkBindings"]> {
-  const ports = info.NetworkSettings?.Ports ?? {};
-  const out: NonNullable<StartedContainer["networkBindings"]> = [];
-  for (const p of c.spec.portMappings) {
-    if (!p.containerPort) continue;
-    const proto = (p.protocol ?? "tcp").toLowerCase();
-    for (const b of ports[`${p.containerPort}/${proto}`] ?? []) {
-      out.push({ bindIP: b.HostIp || "127.0.0.1", containerPort: p.containerPort, hostPort: Number(b.HostPort), protocol: proto });
-    }
-  }
-  return out;
 }

@@ -14,6 +14,13 @@ export const LABEL_ROLE = "ecs-sim.role";
  * simulator on the same directory adopts or removes them.
  */
 export const LABEL_STATE = "ecs-sim.state";
+/**
+ * EC2 launch type: the simulated container instance a container runs on. Every simulated instance
+ * shares the one local engine, so `docker ps --filter label=ecs-sim.ec2-instance-id=i-...` is how
+ * to see what runs "where".
+ */
+export const LABEL_CONTAINER_INSTANCE = "ecs-sim.container-instance-arn";
+export const LABEL_EC2_INSTANCE = "ecs-sim.ec2-instance-id";
 
 export function taskLabels(instanceId: string, spec: RuntimeTaskSpec): Record<string, string> {
   return {
@@ -23,6 +30,16 @@ export function taskLabels(instanceId: string, spec: RuntimeTaskSpec): Record<st
     "com.amazonaws.ecs.task-arn": spec.taskArn,
     "com.amazonaws.ecs.task-definition-family": spec.family,
     "com.amazonaws.ecs.task-definition-version": String(spec.revision),
+    ...instanceLabels(spec),
+  };
+}
+
+function instanceLabels(spec: RuntimeTaskSpec): Record<string, string> {
+  const instance = spec.containerInstance;
+  if (!instance) return {};
+  return {
+    [LABEL_CONTAINER_INSTANCE]: instance.arn,
+    ...(instance.ec2InstanceId ? { [LABEL_EC2_INSTANCE]: instance.ec2InstanceId } : {}),
   };
 }
 

@@ -55,6 +55,10 @@ export function containerMetadata(task: TaskState, c: ContainerState, live: Task
     Snapshotter: "overlayfs",
   };
   if (c.exitCode !== undefined) out["ExitCode"] = c.exitCode;
+  // Bridge and host tasks show their bindings as ECS reports them (an instance's host port, not this machine's).
+  if ((s.networkMode === "bridge" || s.networkMode === "host") && c.networkBindings.length) {
+    out["Ports"] = c.networkBindings.map((b) => ({ ContainerPort: b.containerPort, Protocol: b.protocol, HostPort: b.hostPort, HostIp: b.bindIP }));
+  }
   if (lc?.logDriver) {
     out["LogDriver"] = lc.logDriver;
     out["LogOptions"] = lc.options ?? {};

@@ -6,13 +6,14 @@
 import type { RuntimeTaskSpec } from "../types.js";
 import { TaskStartError } from "../types.js";
 import type { DockerConfig } from "./config.js";
+import { dockerNetworkMode } from "./port-publishing.js";
 
 export function checkSafety(spec: RuntimeTaskSpec, config: DockerConfig): void {
   const refuse = (what: string, setting: keyof DockerConfig, container?: string): never => {
     const reason = `CannotStartContainerError: ecs-sim refuses ${what}${container ? ` (container '${container}')` : ""}; set docker.${setting}: true to allow it`;
     throw new TaskStartError(reason, container ? { [container]: reason } : {});
   };
-  if (spec.networkMode === "host" && !config.allowHostNetwork) refuse("networkMode 'host'", "allowHostNetwork");
+  if (dockerNetworkMode(spec, config) === "host" && !config.allowHostNetwork) refuse("networkMode 'host'", "allowHostNetwork");
   if (spec.pidMode === "host" && !config.allowHostPidIpc) refuse("pidMode 'host'", "allowHostPidIpc");
   if (spec.ipcMode === "host" && !config.allowHostPidIpc) refuse("ipcMode 'host'", "allowHostPidIpc");
   const hostVolumes = new Set(spec.volumes.filter((v) => v.host?.sourcePath).map((v) => v.name));

@@ -113,7 +113,7 @@ export function newCredentialsId(): string {
  * because a container may ask before its start has been inspected.
  */
 export async function isTaskCaller(docker: Docker, task: TaskState, caller: string, hostAddresses: () => Set<string>): Promise<boolean> {
-  if (task.spec.networkMode === "host") return isLoopback(caller) || hostAddresses().has(caller);
+  if (task.networkMode === "host") return isLoopback(caller) || hostAddresses().has(caller);
   const known = (task.callerAddresses ??= new Set(task.privateIp ? [task.privateIp] : []));
   if (known.has(caller)) return true;
   const ids = [task.pauseId, ...[...task.containers.values()].map((c) => c.dockerId)].filter((id): id is string => !!id);

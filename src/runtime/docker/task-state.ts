@@ -6,6 +6,7 @@ import type { ContainerHealth, RuntimeContainerSpec, RuntimeTaskSpec, StartedCon
 import type { TimerHandle } from "../../core/clock.js";
 import type { ResolvedImage } from "./images.js";
 import type { LogDestination } from "../container-logs.js";
+import type { DockerNetworkMode } from "./port-publishing.js";
 
 import { Deferred } from "../deferred.js";
 
@@ -43,6 +44,8 @@ export interface ContainerState {
 
 export interface TaskState {
   spec: RuntimeTaskSpec;
+  /** The Docker network the task really has (host mode on a container instance may be isolated). */
+  networkMode: DockerNetworkMode;
   credentialsId: string;
   containers: Map<string, ContainerState>;
   pauseId?: string;

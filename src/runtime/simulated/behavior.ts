@@ -3,6 +3,7 @@ import type { SimulatedRule } from "../../config.js";
 import type { SeededRandom } from "../../core/random.js";
 import { Messages } from "../../errors/messages.js";
 import type { RuntimeContainerSpec, RuntimeTaskSpec } from "../types.js";
+import { parseLoadProfile, type LoadStep } from "./load-profile.js";
 
 /**
  * What a simulated container does, decided per container from (first match wins):
@@ -24,6 +25,9 @@ export interface ContainerBehavior {
   reason?: string;
   /** What it writes to its log; undefined = one line describing the simulation. */
   log?: LogLine[];
+  /** Its CPU and memory use (percent of the task's reservation) over time; none = 0. */
+  cpuLoad?: LoadStep[];
+  memoryLoad?: LoadStep[];
 }
 
 /** One line of a simulated container's output, written `delayMs` after the line before it. */
@@ -41,6 +45,8 @@ export const BEHAVIOR_ENV = {
   health: "ECS_SIM_HEALTH",
   oom: "ECS_SIM_OOM",
   log: "ECS_SIM_LOG",
+  cpu: "ECS_SIM_CPU",
+  memory: "ECS_SIM_MEMORY",
 } as const;
 
 export interface BehaviorDefaults {
@@ -114,6 +120,10 @@ function applyEnvironment(b: ContainerBehavior, container: RuntimeContainerSpec,
   if (isTrue(env.get(BEHAVIOR_ENV.oom))) killForMemory(b);
   const log = env.get(BEHAVIOR_ENV.log);
   if (log !== undefined) b.log = parseLogScript(log, random);
+  const cpu = parseLoadProfile(env.get(BEHAVIOR_ENV.cpu));
+  if (cpu) b.cpuLoad = cpu;
+  const memory = parseLoadProfile(env.get(BEHAVIOR_ENV.memory));
+  if (memory) b.memoryLoad = memory;
 }
 
 /** Killed at its run time when it has one, else as soon as it starts: OOM alone must end it. */

@@ -18,7 +18,9 @@ import {
   type StartResult,
   type StopRequest,
   type TaskRuntime,
+  type TaskUsage,
 } from "../types.js";
+import { loadAt, type LoadStep } from "./load-profile.js";
 import { BEHAVIOR_ENV, describeBehavior, resolveBehavior, type BehaviorDefaults, type ContainerBehavior } from "./behavior.js";
 
 /** Said once when the simulator starts with this runtime, so a waiter that never returns is explained. */
@@ -33,6 +35,7 @@ interface SimContainer {
   timers: TimerHandle[];
   log?: LogDestination;
   everStarted: boolean;
+  startedAt?: number;
   exitCode?: number;
   health: ContainerHealth;
   /** Created only when a dependent waits (most containers have none): memory per task matters at scale. */
@@ -72,6 +75,19 @@ export class SimulatedRuntime implements TaskRuntime {
   private readonly descriptions = new Map<string, string>();
 
   constructor(private readonly opts: SimulatedRuntimeOptions) {}
+
+  /**
+   * The load its containers' ECS_SIM_CPU / ECS_SIM_MEMORY profiles give now: each is a share of the
+   * task's reservation, so the running containers' shares add up.
+   */
+  async usage(taskArn: string): Promise<TaskUsage | undefined> {
+    const task = this.tasks.get(taskArn);
+    const running = [...(task?.containers.values() ?? [])].filter((c) => c.state === "RUNNING");
+    if (running.length === 0) return undefined;
+    const now = this.opts.clock.now();
+    const sum = (pick: (c: SimContainer) => LoadStep[] | undefined) => running.reduce((n, c) => n + loadAt(pick(c), now - (c.startedAt ?? now)), 0);
+    return { cpuPercent: sum((c) => c.behavior.cpuLoad), memoryPercent: sum((c) => c.behavior.memoryLoad) };
+  }
 
   async prepare(spec: RuntimeTaskSpec): Promise<void> {
     const containers = new Map(
@@ -198,13 +214,15 @@ export class SimulatedRuntime implements TaskRuntime {
     }
     if (task.stopping || c.state !== "PENDING") return undefined;
     c.state = "RUNNING";
+    c.startedAt = this.opts.clock.now();
     const started: StartedContainer = {
       name: c.spec.name,
       runtimeId: opts.resume ? "" : `${task.spec.taskId}-${this.opts.random.hex(10)}`,
-      networkBindings: c.spec.portMappings.map((p) => ({
+      networkBindings: c.spec.portMappings.map((p, i) => ({
         bindIP: "0.0.0.0",
         containerPort: p.containerPort ?? 0,
-        hostPort: p.hostPort ?? p.containerPort ?? 0,
+        // On a container instance, placement chose the host port (dynamic ones included).
+        hostPort: task.spec.containerInstance?.hostPorts[c.spec.name]?.[i] || p.hostPort || p.containerPort || 0,
         protocol: p.protocol ?? "tcp",
       })),
     };

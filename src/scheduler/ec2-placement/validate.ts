@@ -9,8 +9,15 @@ export const MAX_PLACEMENT_STRATEGIES = 5;
 export const MAX_PLACEMENT_CONSTRAINTS = 10;
 export const MAX_EXPRESSION_LENGTH = 2000;
 
-/** What a service places with when it names no strategy. */
-export const DEFAULT_SERVICE_STRATEGY: readonly PlacementStrategy[] = [{ type: "spread", field: "attribute:ecs.availability-zone" }];
+/**
+ * What a REPLICA service places with when it names no strategy: balance across Availability Zones,
+ * then favour the instance with the fewest tasks of the service within a zone (the service
+ * scheduler's documented placement and scale-in steps).
+ */
+export const DEFAULT_SERVICE_STRATEGY: readonly PlacementStrategy[] = [
+  { type: "spread", field: "attribute:ecs.availability-zone" },
+  { type: "spread", field: "instanceId" },
+];
 
 export type StrategyRule =
   | { type: "random" }

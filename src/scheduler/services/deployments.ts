@@ -86,6 +86,7 @@ export function createDeployments(deps: { clock: Clock; random: SeededRandom; lo
     internal.startImpaired = false;
     internal.nextLaunchAt = 0;
     internal.placementDelayMs = 0;
+    internal.placementRetryAt = 0;
     deps.events.publishDeployment(record, "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", id, deployment.rolloutStateReason);
     deps.logger.info(`service ${record.service.serviceName}: deployment ${id} started`, {
       taskDefinition: config.taskDefinitionArn,

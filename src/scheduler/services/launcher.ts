@@ -4,16 +4,18 @@ import type { TagService } from "../../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import { ThrottlingException } from "../../errors/aws-errors.js";
 import { Messages } from "../../errors/messages.js";
+import { Ec2Messages } from "../../errors/ec2-messages.js";
 import { Arn } from "../../state/arn.js";
 import type { ServiceRecord, Store, TaskRecord } from "../../state/store.js";
 import { placeTasks } from "../placement.js";
-import type { LaunchPlan, TaskScheduler } from "../tasks.js";
+import type { LaunchPlan, PlacementShortfall, TaskScheduler } from "../tasks.js";
 import type { ServicesConfig } from "./config.js";
 import type { HealthJudge } from "./health.js";
 import { internalOf } from "./internal.js";
 import { taskIdOfArn } from "./naming.js";
 import type { ServiceEvents } from "./service-events.js";
-import { pickForScaleIn } from "./service-tasks.js";
+import { isDaemon, type InstancePlacement } from "./instance-placement.js";
+import { ownedTasks } from "./service-tasks.js";
 import type { RevisionConfig } from "./types.js";
 
 /** What starts a service's tasks: a deployment or a task set (its id becomes the tasks' startedBy). */
@@ -38,14 +40,15 @@ export function createLauncher(deps: {
   events: ServiceEvents;
   logger: Logger;
   health: HealthJudge;
+  placement: InstancePlacement;
 }) {
-  const { events } = deps;
+  const { events, placement } = deps;
   const isProtected = (r: TaskRecord): boolean => deps.tasks.isProtected(r);
 
   /** Starts up to `count` tasks for the owner; `existing` are its live tasks (a strategy keeps its split). */
   function launchFor(record: ServiceRecord, owner: TaskOwner, count: number, existing: TaskRecord[], now: number): void {
     const internal = internalOf(record);
-    if (count <= 0 || now < internal.nextLaunchAt) return;
+    if (count <= 0 || now < internal.nextLaunchAt || now < (internal.placementRetryAt ?? 0)) return;
     const scope = internal.scope;
     const name = record.service.serviceName!;
     const definition = deps.taskDefinitions.find(scope, owner.config.taskDefinitionArn)?.record.definition;
@@ -63,8 +66,22 @@ export function createLauncher(deps: {
       group: `service:${name}`,
       tags: taskTags(record, definition),
       enableExecuteCommand: record.service.enableExecuteCommand ?? false,
+      placementStrategy: placement.strategies(record),
+      placementConstraints: placement.constraints(record),
     };
     const started: string[] = [];
+    if (isDaemon(record)) {
+      // One task per instance, each on its own instance; one that does not fit does not hold up the others.
+      let failed = false;
+      for (const arn of placement.daemonTargets(record, owner.config, ownedTasks(deps.store, record)).slice(0, count)) {
+        const task = launchOne(record, { ...plan, containerInstanceArns: [arn] }, "EC2", now, false);
+        if (task) started.push(taskIdOfArn(task.taskArn!));
+        else failed = true;
+      }
+      if (failed) backOffPlacement(record, now);
+      reportStarted(record, started);
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const provider = target.kind === "strategy" ? placeTasks(target.strategy, 1, byProvider!)[0]! : "FARGATE";
       const task = launchOne(record, byProvider ? { ...plan, existingByProvider: new Map(byProvider) } : plan, provider, now);
@@ -75,17 +92,22 @@ export function createLauncher(deps: {
         byProvider.set(p, (byProvider.get(p) ?? 0) + 1);
       }
     }
-    if (started.length) {
-      internal.placementDelayMs = 0;
-      internal.steady = false;
-      events.event(record, Messages.svcStartedTasks(name, started));
-    }
+    reportStarted(record, started);
+  }
+
+  function reportStarted(record: ServiceRecord, started: string[]): void {
+    if (started.length === 0) return;
+    const internal = internalOf(record);
+    internal.placementDelayMs = 0;
+    internal.placementRetryAt = 0;
+    internal.steady = false;
+    events.event(record, Messages.svcStartedTasks(record.service.serviceName!, started));
   }
 
   /** One task; a throttle or a placement failure is reported and backed off, and ends the round. */
-  function launchOne(record: ServiceRecord, plan: LaunchPlan, provider: string, now: number): Task | undefined {
+  function launchOne(record: ServiceRecord, plan: LaunchPlan, provider: string, now: number, backOffOnShortfall = true): Task | undefined {
     const name = record.service.serviceName!;
-    let result: { tasks: Task[]; failures: Failure[] };
+    let result: { tasks: Task[]; failures: Failure[]; shortfall?: PlacementShortfall };
     try {
       result = deps.tasks.launch(internalOf(record).scope, plan, {
         serviceName: name,
@@ -97,8 +119,14 @@ export function createLauncher(deps: {
       throttled(record, now);
       return undefined;
     }
+    if (result.tasks[0]) return result.tasks[0];
+    if (result.shortfall) {
+      unableToPlaceOnInstances(record, result.shortfall, now);
+      if (backOffOnShortfall) backOffPlacement(record, now);
+      return undefined;
+    }
     const failure = result.failures[0];
-    if (!failure) return result.tasks[0]!;
+    if (!failure) return undefined;
     if (failure.reason === Messages.fargateLaunchRateExceeded) throttled(record, now);
     else placementFailed(record, failure.reason ?? "Internal error.", provider, now);
     return undefined;
@@ -123,14 +151,67 @@ export function createLauncher(deps: {
     backOff(record, now);
   }
 
-  /** Placement retries back off exponentially up to placementRetryMaxMs; a successful launch resets it. */
-  function backOff(record: ServiceRecord, now: number): void {
+  /**
+   * No container instance took the task: AWS's event naming the closest instance (or that there is
+   * none), and SERVICE_TASK_PLACEMENT_FAILURE with that instance's reason. While the service waits
+   * for capacity, the same text is logged at most once per retry interval, however often a freed
+   * resource or a new instance makes it try again early.
+   */
+  function unableToPlaceOnInstances(record: ServiceRecord, shortfall: PlacementShortfall, now: number): void {
+    const internal = internalOf(record);
+    const name = record.service.serviceName!;
+    const closest = shortfall.noInstances ? undefined : shortfall.closest;
+    const message = closest
+      ? Ec2Messages.svcUnableToPlaceClosest(name, closest.arn.slice(closest.arn.lastIndexOf("/") + 1), closest.reason)
+      : shortfall.provider
+        ? Ec2Messages.svcUnableToPlaceNoInstancesInCapacityProvider(name)
+        : Ec2Messages.svcUnableToPlaceNoInstances(name);
+    const last = internal.lastPlacementEvent;
+    if (last && last.message === message && now - last.at < Math.max(internal.placementDelayMs, deps.config.placementRetryMs)) return;
+    internal.lastPlacementEvent = { message, at: now };
+    events.event(record, message);
+    if (closest) {
+      events.publishAction(record, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", {
+        ...(shortfall.provider ? { capacityProviderArns: [Arn.capacityProvider(internal.scope, shortfall.provider)] } : {}),
+        reason: closest.reason,
+      });
+    }
+    deps.logger.warn(`service ${name} was unable to place a task on a container instance`, {
+      cluster: record.clusterName,
+      reason: closest?.reason ?? "no container instances",
+    });
+  }
+
+  /** The retry delay after a placement failure: exponential up to placementRetryMaxMs; a successful launch resets it. */
+  function nextPlacementDelay(record: ServiceRecord): number {
     const internal = internalOf(record);
     const cfg = deps.config;
     internal.placementDelayMs = internal.placementDelayMs
       ? Math.min(cfg.placementRetryMaxMs, internal.placementDelayMs * 2)
       : cfg.placementRetryMs;
-    internal.nextLaunchAt = Math.max(internal.nextLaunchAt, now + internal.placementDelayMs);
+    return internal.placementDelayMs;
+  }
+
+  function backOff(record: ServiceRecord, now: number): void {
+    const internal = internalOf(record);
+    internal.nextLaunchAt = Math.max(internal.nextLaunchAt, now + nextPlacementDelay(record));
+  }
+
+  /**
+   * Waiting for a container instance to take the task. Kept apart from nextLaunchAt (throttling,
+   * start failures) so that new capacity can end this wait early without ending those.
+   */
+  function backOffPlacement(record: ServiceRecord, now: number): void {
+    const internal = internalOf(record);
+    internal.placementRetryAt = Math.max(internal.placementRetryAt ?? 0, now + nextPlacementDelay(record));
+  }
+
+  /** Capacity may have appeared (an instance registered or changed, a task on an instance stopped): try again now. */
+  function capacityChanged(record: ServiceRecord, now: number): boolean {
+    const internal = internalOf(record);
+    if ((internal.placementRetryAt ?? 0) <= now) return false;
+    internal.placementRetryAt = now;
+    return true;
   }
 
   /** Stops the tasks on the scheduler's behalf; their stops are not failures. `ownerId` names the deployment in the reason. */
@@ -161,8 +242,13 @@ export function createLauncher(deps: {
     if (live.length < desired) launchFor(record, owner, desired - live.length, live, now);
     else if (live.length > desired) {
       const healthy = (r: TaskRecord) => deps.health.healthy(record, r, now);
-      stop(record, pickForScaleIn(live, healthy, live.length - desired, isProtected), owner.id);
+      stop(record, pickForScaleIn(record, live, healthy, live.length - desired), owner.id);
     }
+  }
+
+  /** Scale-in candidates (scale-in-protected tasks never are), chosen as the service's placement says. */
+  function pickForScaleIn(record: ServiceRecord, tasks: TaskRecord[], healthy: (r: TaskRecord) => boolean, count: number): TaskRecord[] {
+    return placement.pickForScaleIn(record, tasks.filter((r) => !isProtected(r)), healthy, Math.max(0, count));
   }
 
   function taskTags(record: ServiceRecord, def: TaskDefinition): Tag[] {
@@ -177,7 +263,7 @@ export function createLauncher(deps: {
     return [...byKey.values()];
   }
 
-  return { launchFor, stop, scaleTo, isProtected };
+  return { launchFor, stop, scaleTo, isProtected, pickForScaleIn, capacityChanged };
 }
 
 /** Live tasks per capacity provider of the strategy (providers without tasks count 0). */

@@ -30,6 +30,7 @@ export function createReconcileLoop(deps: {
   const quietEvery = deps.quietEvery ?? 8;
   const live = new Map<string, Scope>();
   const dirty = new Set<string>();
+  const urgent = new Set<string>();
   const quiet = new Set<string>();
   let ticks = 0;
   let kickTimer: TimerHandle | undefined;
@@ -41,8 +42,10 @@ export function createReconcileLoop(deps: {
     ensureTick();
   }
 
-  function kick(arn: string): void {
+  /** `first`: reconciled before the other services of the same turn (daemons on a new instance). */
+  function kick(arn: string, first = false): void {
     quiet.delete(arn);
+    if (first) urgent.add(arn);
     dirty.add(arn);
     if (kickTimer) return;
     kickTimer = clock.setTimeout(() => {
@@ -72,8 +75,9 @@ export function createReconcileLoop(deps: {
   }
 
   function flush(): void {
-    const arns = [...dirty];
+    const arns = [...urgent, ...[...dirty].filter((arn) => !urgent.has(arn))];
     dirty.clear();
+    urgent.clear();
     for (const arn of arns) {
       const scope = live.get(arn);
       if (!scope) continue;
@@ -115,8 +119,13 @@ export function createReconcileLoop(deps: {
     tickTimer = undefined;
     live.clear();
     dirty.clear();
+    urgent.clear();
     quiet.clear();
   }
 
-  return { track, kick, reconcileAll, onTaskChanged, dispose };
+  function isLive(arn: string): boolean {
+    return live.has(arn);
+  }
+
+  return { track, kick, reconcileAll, onTaskChanged, dispose, isLive };
 }

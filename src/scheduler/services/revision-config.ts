@@ -11,6 +11,7 @@ import type { Scope } from "../../domain/scope.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import { ClientException, InvalidParameterException } from "../../errors/aws-errors.js";
 import { Messages } from "../../errors/messages.js";
+import { Ec2Messages } from "../../errors/ec2-messages.js";
 import { checkCompatibility, resolveLaunchTarget, type LaunchTarget } from "../launch-target.js";
 import type { RevisionConfig } from "./types.js";
 
@@ -36,6 +37,7 @@ export interface ConfigSource {
  */
 export function buildConfig(
   taskDefinitions: TaskDefinitionRegistry,
+  fallbackLaunchType: "EC2" | "FARGATE",
   scope: Scope,
   cluster: Cluster,
   src: ConfigSource,
@@ -47,7 +49,7 @@ export function buildConfig(
     mode === "create"
       ? taskDefinitions.resolveForLaunch(scope, src.taskDefinition)
       : definitionForUpdate(taskDefinitions, scope, src.taskDefinition, currentTaskDefinitionArn);
-  const target: LaunchTarget = resolveLaunchTarget(cluster, src.launchType, src.capacityProviderStrategy);
+  const target: LaunchTarget = resolveLaunchTarget(cluster, src.launchType, src.capacityProviderStrategy, fallbackLaunchType);
   checkCompatibility(def, target);
   if (def.networkMode === "awsvpc" && !src.networkConfiguration?.awsvpcConfiguration?.subnets?.length) {
     throw new InvalidParameterException(Messages.networkConfigurationRequired);
@@ -136,15 +138,21 @@ function configKey(c: RevisionConfig): string {
   return stableStringify(rest);
 }
 
-export function normalizeDeploymentConfiguration(input: DeploymentConfiguration | undefined, controller: string): DeploymentConfiguration {
+/** Defaults: 100 % healthy, 200 % at most; a DAEMON service's are 0 % and 100 % (it stops a task before starting its replacement). */
+export function normalizeDeploymentConfiguration(
+  input: DeploymentConfiguration | undefined,
+  controller: string,
+  daemon = false,
+): DeploymentConfiguration {
   const cfg: DeploymentConfiguration = {
     ...(controller === "ECS" ? { deploymentCircuitBreaker: { enable: false, rollback: false } } : {}),
-    maximumPercent: 200,
-    minimumHealthyPercent: 100,
+    maximumPercent: daemon ? 100 : 200,
+    minimumHealthyPercent: daemon ? 0 : 100,
     ...(input ?? {}),
   };
   const min = cfg.minimumHealthyPercent!;
   const max = cfg.maximumPercent!;
+  if (daemon && max > 100) throw new InvalidParameterException(Ec2Messages.daemonMaximumPercent);
   if (min < 0 || min > 100 || max < 1 || max < min) throw new InvalidParameterException(Messages.deploymentPercentRange);
   return cfg;
 }

@@ -4,13 +4,14 @@ import type { HealthJudge } from "./health.js";
 import { internalOf, primaryOf, serviceDeploymentOf } from "./internal.js";
 import type { Launcher } from "./launcher.js";
 import type { ServiceEvents } from "./service-events.js";
-import { byScaleInOrder, isLive, OCCUPYING, pickForScaleIn } from "./service-tasks.js";
+import { isDaemon, type InstancePlacement } from "./instance-placement.js";
+import { byScaleInOrder, isLive, OCCUPYING } from "./service-tasks.js";
 
 export type RollingDeployments = ReturnType<typeof createRollingDeployments>;
 
 /** The deployment steps of an ECS-controller service's reconcile pass: roll, retire, complete. */
-export function createRollingDeployments(deps: { health: HealthJudge; launcher: Launcher; events: ServiceEvents }) {
-  const { launcher, events } = deps;
+export function createRollingDeployments(deps: { health: HealthJudge; launcher: Launcher; events: ServiceEvents; placement: InstancePlacement }) {
+  const { launcher, events, placement } = deps;
 
   /**
    * The rolling step: start PRIMARY tasks within maximumPercent (rounded down),
@@ -28,14 +29,19 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     }
     // A failed deployment without rollback launches nothing; its own tasks go, the rest stays.
     if (primary.rolloutState === "FAILED") return;
+    const members = isDaemon(record) ? daemonDesiredCount(record, primary.config) : undefined;
     const desired = s.desiredCount ?? 0;
-    const pLive = liveTasks.filter((r) => r.task.startedBy === primary.id);
-    if (internal.deployments.length === 1) {
+    // Tasks that must leave their instance (DRAINING, or a daemon's instance it no longer belongs
+    // on) are replaced like an older deployment's: within minimumHealthyPercent and maximumPercent.
+    const displaced = placement.displaced(record, liveTasks, members);
+    const pLive = liveTasks.filter((r) => r.task.startedBy === primary.id && !displaced.has(r));
+    if (internal.deployments.length === 1 && displaced.size === 0) {
       launcher.scaleTo(record, primary, pLive, desired, now);
       return;
     }
 
-    const others = liveTasks.filter((r) => r.task.startedBy !== primary.id);
+    const primaryLive = new Set(pLive);
+    const others = liveTasks.filter((r) => !primaryLive.has(r));
     const cfg = s.deploymentConfiguration ?? {};
     const minHealthy = Math.ceil((desired * (cfg.minimumHealthyPercent ?? 100)) / 100);
     const maxTotal = Math.floor((desired * (cfg.maximumPercent ?? 200)) / 100);
@@ -51,7 +57,7 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
       }
     }
     if (pLive.length > desired) {
-      for (const r of pickForScaleIn(pLive, isHealthy, pLive.length - desired, launcher.isProtected)) {
+      for (const r of launcher.pickForScaleIn(record, pLive, isHealthy, pLive.length - desired)) {
         if (isHealthy(r) && budget <= 0) continue;
         if (isHealthy(r)) budget--;
         toStop.push(r);
@@ -62,6 +68,9 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
     const occupying = tasks.filter((r) => OCCUPYING.has(r.task.lastStatus ?? "")).length;
     const toStart = Math.max(0, Math.min(desired - pLive.length, maxTotal - occupying));
     launcher.stop(record, toStop);
+    if (toStop.some((r) => displaced.get(r) === "constraints")) {
+      events.publishAction(record, "ERROR", "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED");
+    }
     if (toStart > 0) launcher.launchFor(record, primary, toStart, pLive, now);
     // Only a real dead end is reported: nothing starting, nothing on its way out.
     const inFlight = pLive.some((r) => !isHealthy(r)) || occupying > liveTasks.length;
@@ -69,6 +78,22 @@ export function createRollingDeployments(deps: { health: HealthJudge; launcher: 
       primary.unableReported = true;
       events.event(record, Messages.svcUnableToStopOrStart(s.serviceName!));
     }
+  }
+
+  /** A daemon wants one task per instance it belongs on; a change is announced as AWS does. */
+  function daemonDesiredCount(record: ServiceRecord, config: Parameters<InstancePlacement["daemonInstances"]>[1]): Set<string> {
+    const internal = internalOf(record);
+    const members = new Set(placement.daemonInstances(record, config).map((i) => i.arn));
+    const count = members.size;
+    if (record.service.desiredCount !== count) {
+      record.service.desiredCount = count;
+      internal.steady = false;
+    }
+    if (internal.daemonDesired !== count) {
+      internal.daemonDesired = count;
+      events.publishAction(record, "INFO", "SERVICE_DESIRED_COUNT_UPDATED");
+    }
+    return members;
   }
 
   /** Older deployments leave `deployments` once every task of theirs has STOPPED. */

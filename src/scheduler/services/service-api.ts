@@ -10,6 +10,8 @@ import type { TagService } from "../../domain/tags.js";
 import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import { InvalidParameterException, LimitExceededException } from "../../errors/aws-errors.js";
 import { Messages } from "../../errors/messages.js";
+import { Ec2Messages } from "../../errors/ec2-messages.js";
+import { compileConstraints, compileStrategies } from "../ec2-placement/index.js";
 import type { QuotaGate } from "../../quotas/types.js";
 import { Arn, nameFromArnOrName } from "../../state/arn.js";
 import { ServiceIndex, type ServiceRecord } from "../../state/store.js";
@@ -76,15 +78,17 @@ export function createServiceApi(deps: {
     }
     checkServiceLimits(scope, cluster, input.desiredCount);
     const controller = input.deploymentController?.type ?? "ECS";
-    if ((input.schedulingStrategy ?? "REPLICA") === "DAEMON") throw new InvalidParameterException(Messages.fargateDaemon);
-    const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, controller);
+    const daemon = (input.schedulingStrategy ?? "REPLICA") === "DAEMON";
+    if (daemon) checkDaemonRequest(cluster, input, controller);
+    checkPlacement(input.placementStrategy, input.placementConstraints);
+    const deploymentConfiguration = normalizeDeploymentConfiguration(input.deploymentConfiguration, controller, daemon);
 
     // EXTERNAL services may be created without a task definition: task sets bring their own.
     const config =
       controller === "EXTERNAL" && !input.taskDefinition
         ? undefined
-        : buildConfig(deps.taskDefinitions, scope, cluster, input, "create");
-    if (!config) resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy);
+        : buildConfig(deps.taskDefinitions, deps.clusters.fallbackLaunchType, scope, cluster, input, "create");
+    if (!config) resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy, deps.clusters.fallbackLaunchType);
     if (input.tags?.length) deps.tags.validate(scope, input.tags);
 
     const record = newServiceRecord({ scope, cluster, arn, input, config, controller, deploymentConfiguration, fingerprint, now: clock.now() });
@@ -96,6 +100,26 @@ export function createServiceApi(deps: {
     deps.logger.info(`service ${name} created`, { cluster: cluster.clusterName, desiredCount: record.service.desiredCount, controller });
     deps.loop.track(arn, scope);
     return view(record, false);
+  }
+
+  /**
+   * What a DAEMON service may not have, with AWS's texts: the Fargate launch type or a capacity
+   * provider strategy (the cluster's default included), a desired count (it is one per instance),
+   * placement strategies, more than 100 maximumPercent, or another deployment controller.
+   */
+  function checkDaemonRequest(cluster: Cluster, input: CreateServiceRequest, controller: string): void {
+    if (controller !== "ECS") throw new InvalidParameterException(Ec2Messages.daemonController(controller));
+    const target = resolveLaunchTarget(cluster, input.launchType, input.capacityProviderStrategy, deps.clusters.fallbackLaunchType);
+    if (target.kind === "strategy") throw new InvalidParameterException(Ec2Messages.daemonCapacityProviderStrategy);
+    if (target.launchType === "FARGATE") throw new InvalidParameterException(Messages.fargateDaemon);
+    if (input.desiredCount !== undefined) throw new InvalidParameterException(Ec2Messages.daemonDesiredCount);
+    if (input.placementStrategy?.length) throw new InvalidParameterException(Ec2Messages.daemonPlacementStrategy);
+  }
+
+  /** Strategies and constraints are checked when they are given, not when a task is first placed. */
+  function checkPlacement(strategy: CreateServiceRequest["placementStrategy"], constraints: CreateServiceRequest["placementConstraints"]): void {
+    if (strategy) compileStrategies(strategy);
+    if (constraints) compileConstraints(constraints);
   }
 
   function checkServiceLimits(scope: Scope, cluster: Cluster, desiredCount: number | undefined): void {
@@ -119,9 +143,13 @@ export function createServiceApi(deps: {
     const cluster = deps.clusters.resolveExisting(scope, input.cluster).cluster;
     const s = record.service;
     checkDesiredCount(scope, input.desiredCount);
+    const daemon = s.schedulingStrategy === "DAEMON";
+    if (daemon && input.desiredCount !== undefined) throw new InvalidParameterException(Ec2Messages.daemonDesiredCount);
+    if (daemon && input.placementStrategy?.length) throw new InvalidParameterException(Ec2Messages.daemonPlacementStrategy);
+    checkPlacement(input.placementStrategy, input.placementConstraints);
     if (internal.controller !== "ECS") checkControllerUpdate(deps.taskDefinitions, scope, record, input);
     const deploymentConfiguration = input.deploymentConfiguration
-      ? normalizeDeploymentConfiguration({ ...s.deploymentConfiguration, ...input.deploymentConfiguration }, internal.controller)
+      ? normalizeDeploymentConfiguration({ ...s.deploymentConfiguration, ...input.deploymentConfiguration }, internal.controller, daemon)
       : undefined;
     const primary = primaryOf(internal);
     const newConfig = internal.controller === "ECS" && primary ? newDeploymentConfig(scope, cluster, primary.config, input) : undefined;
@@ -159,13 +187,14 @@ export function createServiceApi(deps: {
   /** The configuration of the deployment an update starts, if it starts one: something changed or forceNewDeployment. */
   function newDeploymentConfig(scope: Scope, cluster: Cluster, current: RevisionConfig, input: UpdateServiceRequest): RevisionConfig | undefined {
     if (!touchesConfig(input)) return undefined;
-    const candidate = buildConfig(deps.taskDefinitions, scope, cluster, updatedSource(current, input), "update", current.taskDefinitionArn);
+    const candidate = buildConfig(deps.taskDefinitions, deps.clusters.fallbackLaunchType, scope, cluster, updatedSource(current, input), "update", current.taskDefinitionArn);
     return input.forceNewDeployment || !sameConfig(candidate, current) ? candidate : undefined;
   }
 
   function deleteService(scope: Scope, clusterRef: string | undefined, serviceRef: string, force: boolean): Service {
     const record = lookup.requireActive(scope, clusterRef, serviceRef);
-    if (!force && (record.service.desiredCount ?? 0) > 0) {
+    // A daemon's desired count is the scheduler's, not the user's: it needs no scaling to zero first.
+    if (!force && record.service.schedulingStrategy !== "DAEMON" && (record.service.desiredCount ?? 0) > 0) {
       throw new InvalidParameterException(Messages.serviceScaledAboveZero);
     }
     const internal = internalOf(record);

@@ -45,7 +45,7 @@ export function newServiceRecord(n: NewService): ServiceRecord {
         ? { networkConfiguration: normalizeNetwork(input.networkConfiguration) }
         : {}),
     healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? 0,
-    schedulingStrategy: "REPLICA",
+    schedulingStrategy: input.schedulingStrategy ?? "REPLICA",
     deploymentController: { type: n.controller },
     createdBy: `arn:aws:iam::${n.scope.account}:root`,
     enableECSManagedTags: input.enableECSManagedTags ?? false,

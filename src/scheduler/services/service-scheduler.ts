@@ -15,6 +15,9 @@ import type { TaskDefinitionRegistry } from "../../domain/task-definitions.js";
 import type { LocalLoadBalancers } from "../../loadbalancer/front-door.js";
 import type { ServiceRecord } from "../../state/store.js";
 import type { TaskScheduler } from "../tasks.js";
+import type { InstanceChange } from "../../domain/container-instances/types.js";
+import type { ContainerInstances } from "../instances/index.js";
+import { createInstancePlacement, isDaemon } from "./instance-placement.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import type { ServicesConfig } from "./config.js";
 import { createDeploymentApi, type DeploymentApi, type ListServiceDeploymentsInput } from "./deployment-api.js";
@@ -48,6 +51,8 @@ export interface ServiceSchedulerDeps {
   taskDefinitions: TaskDefinitionRegistry;
   tags: TagService;
   tasks: TaskScheduler;
+  /** Container instances (EC2 launch type): placement snapshots, and changes that wake services up. */
+  instances: ContainerInstances;
   config: ServicesConfig;
   /** The local front doors; absent when disabled. Target registration is tracked either way. */
   loadBalancers?: LocalLoadBalancers;
@@ -74,6 +79,8 @@ export class ServiceScheduler {
   private readonly taskSetApi: TaskSetApi;
   private readonly present: (record: ServiceRecord, includeTags?: boolean) => Service;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeInstances: () => void;
+  private readonly unsubscribeCapacity: () => void;
 
   constructor(private readonly deps: ServiceSchedulerDeps) {
     const { ctx, config, taskDefinitions, tags, clusters } = deps;
@@ -88,7 +95,8 @@ export class ServiceScheduler {
     const lookup = createServiceLookup({ store, clusters });
     const health = createHealthJudge({ taskDefinitions, healthyAfterMs: config.healthyAfterMs });
     const deployments = createDeployments({ clock, random, logger, events });
-    const launcher = createLauncher({ store, taskDefinitions, tags, tasks: deps.tasks, config, events, logger, health });
+    const placement = createInstancePlacement({ store, instances: deps.instances, taskDefinitions, random });
+    const launcher = createLauncher({ store, taskDefinitions, tags, tasks: deps.tasks, config, events, logger, health, placement });
     const taskSets = createTaskSets({ clock, random, tags, ownedTasks: owned, deployments, launcher, events });
     const targets = createTargets({ events, loadBalancers: deps.loadBalancers, runtimeKind: deps.runtimeKind });
     const reconcile = createReconciler({
@@ -99,7 +107,7 @@ export class ServiceScheduler {
       view,
       health,
       breaker: createCircuitBreaker({ config, logger, events, tasks: deps.tasks, health, deployments }),
-      rolling: createRollingDeployments({ health, launcher, events }),
+      rolling: createRollingDeployments({ health, launcher, events, placement }),
       taskSets,
       targets,
       events,
@@ -134,6 +142,30 @@ export class ServiceScheduler {
     this.deploymentApi = createDeploymentApi({ clock, taskDefinitions, lookup, ownedTasks: owned, deployments, loop });
     this.taskSetApi = createTaskSetApi({ clock, clusters, taskDefinitions, tags, lookup, ownedTasks: owned, taskSets, targets, loop });
     this.unsubscribe = ctx.bus.subscribe("task.changed", (p) => loop.onTaskChanged(p));
+
+    // Any change of a container instance may concern every service of its cluster: new capacity
+    // to place on (daemons first, so they are on a new instance before replicas fill it), an
+    // instance draining or gone whose tasks need replacing.
+    const wake = (scope: Scope, clusterName: string, onlyWaiting: boolean) => {
+      const now = clock.now();
+      const services = [...lookup.region(scope).servicesInCluster(clusterName)].filter(
+        (r) => r.service.status !== "INACTIVE" && loop.isLive(r.service.serviceArn!),
+      );
+      for (const r of services) {
+        const waiting = launcher.capacityChanged(r, now);
+        if (onlyWaiting && !waiting) continue;
+        loop.kick(r.service.serviceArn!, isDaemon(r));
+      }
+    };
+    this.unsubscribeInstances = deps.instances.registry.onChange((c: InstanceChange) => {
+      if (c.kind !== "resources") wake(c.scope, c.clusterName, false);
+    });
+    // A task leaving an instance frees what it held there: services waiting for room try again.
+    this.unsubscribeCapacity = ctx.bus.subscribe("task.changed", (p) => {
+      const t = p.task;
+      if (t.lastStatus !== "STOPPED" || p.previousStatus === "STOPPED" || !t.containerInstanceArn || !t.clusterArn) return;
+      wake({ account: p.account, region: p.region }, t.clusterArn.slice(t.clusterArn.indexOf(":cluster/") + 9), true);
+    });
   }
 
   get config(): ServicesConfig {
@@ -218,6 +250,8 @@ export class ServiceScheduler {
   close(): void {
     this.dispose();
     this.unsubscribe();
+    this.unsubscribeInstances();
+    this.unsubscribeCapacity();
   }
 
   /** After a restart with persisted state: every service that is not INACTIVE is reconciled again. */

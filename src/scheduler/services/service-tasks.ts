@@ -15,7 +15,8 @@ export function ownedTasks(store: Store, record: ServiceRecord): TaskRecord[] {
   const out: TaskRecord[] = [];
   const state = store.region(internal.scope.account, internal.scope.region);
   for (const r of state.serviceTasks(record.clusterName, record.service.serviceName!)) {
-    if (ids.has(r.task.startedBy ?? "")) out.push(r);
+    // A task orphaned by a forced deregistration runs on, but ECS no longer counts it for the service.
+    if (ids.has(r.task.startedBy ?? "") && !r.orphaned) out.push(r);
   }
   return out;
 }

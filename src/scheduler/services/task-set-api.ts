@@ -71,7 +71,7 @@ export function createTaskSetApi(deps: {
     }
     if (internal.taskSets.length >= MAX_TASK_SETS) throw new InvalidParameterException(Messages.taskSetLimit);
     const cluster = deps.clusters.resolve(scope, input.cluster).cluster;
-    const config = buildConfig(deps.taskDefinitions, scope, cluster, input, "create");
+    const config = buildConfig(deps.taskDefinitions, deps.clusters.fallbackLaunchType, scope, cluster, input, "create");
     if (input.tags?.length) deps.tags.validate(scope, input.tags);
     const ts = taskSets.add(
       record,

@@ -128,6 +128,12 @@ export interface ServiceInternal {
   /** No launches before this time (placement or start-failure back-off). */
   nextLaunchAt: number;
   placementDelayMs: number;
+  /** EC2: no launch before this time because no container instance took the last task (ended early by new capacity). */
+  placementRetryAt?: number;
+  /** The last unable-to-place-on-an-instance event, so a service waiting for capacity does not repeat it on every retry. */
+  lastPlacementEvent?: { message: string; at: number };
+  /** DAEMON: the desired count last announced (SERVICE_DESIRED_COUNT_UPDATED). */
+  daemonDesired?: number;
   /** Tasks whose stop was already accounted for. */
   accounted: Set<string>;
   everHealthy: Set<string>;

@@ -1,0 +1,67 @@
+import type { Attribute, RegisterContainerInstanceRequest } from "@aws-sdk/client-ecs";
+import { paginate } from "../../domain/pagination.js";
+import { operation, type OperationTable } from "../operation.js";
+import {
+  DeleteAttributesSchema,
+  DeregisterContainerInstanceSchema,
+  DescribeContainerInstancesSchema,
+  DiscoverPollEndpointSchema,
+  ListAttributesSchema,
+  ListContainerInstancesSchema,
+  PutAttributesSchema,
+  RegisterContainerInstanceSchema,
+  SubmitStateChangeSchema,
+  UpdateContainerAgentSchema,
+  UpdateContainerInstancesStateSchema,
+} from "../schemas/container-instances.js";
+import type { Domain } from "./domain.js";
+
+export function containerInstanceOperations(d: Domain): OperationTable {
+  const ci = d.instances;
+  const acknowledge = operation(SubmitStateChangeSchema, (input, req) => {
+    if (input.cluster) ci.clusterName(req.scope, input.cluster);
+    return { acknowledgment: "ACK" };
+  });
+  return {
+    RegisterContainerInstance: operation(RegisterContainerInstanceSchema, (input, req) => {
+      const record = ci.registry.registerFromAgent(req.scope, input as RegisterContainerInstanceRequest);
+      return { containerInstance: ci.view(req.scope, record) };
+    }),
+    DeregisterContainerInstance: operation(DeregisterContainerInstanceSchema, (input, req) => {
+      const cluster = ci.clusterName(req.scope, input.cluster);
+      const record = ci.lifecycle.deregister(req.scope, cluster, input.containerInstance, input.force ?? false);
+      return { containerInstance: ci.view(req.scope, record) };
+    }),
+    DescribeContainerInstances: operation(DescribeContainerInstancesSchema, (input, req) =>
+      ci.describe(req.scope, input.cluster, input.containerInstances, input.include?.includes("TAGS") ?? false),
+    ),
+    ListContainerInstances: operation(ListContainerInstancesSchema, (input, req) => ci.list(req.scope, input)),
+    UpdateContainerInstancesState: operation(UpdateContainerInstancesStateSchema, (input, req) => {
+      const cluster = ci.clusterName(req.scope, input.cluster);
+      const { containerInstances, failures } = ci.lifecycle.updateState(req.scope, cluster, input.containerInstances, input.status);
+      return { containerInstances: containerInstances.map((r) => ci.view(req.scope, r)), failures };
+    }),
+    UpdateContainerAgent: operation(UpdateContainerAgentSchema, (input, req) =>
+      ci.lifecycle.updateAgent(req.scope, ci.clusterName(req.scope, input.cluster), input.containerInstance),
+    ),
+    PutAttributes: operation(PutAttributesSchema, (input, req) => ({
+      attributes: ci.attributes.put(req.scope, ci.clusterName(req.scope, input.cluster), input.attributes as Attribute[]),
+    })),
+    DeleteAttributes: operation(DeleteAttributesSchema, (input, req) => ({
+      attributes: ci.attributes.delete(req.scope, ci.clusterName(req.scope, input.cluster), input.attributes as Attribute[]),
+    })),
+    ListAttributes: operation(ListAttributesSchema, (input, req) => {
+      const rows = ci.attributes.list(req.scope, ci.clusterName(req.scope, input.cluster), input);
+      const { page, nextToken } = paginate(rows, { ...input, kind: "attributes" });
+      return { attributes: page, ...(nextToken ? { nextToken } : {}) };
+    }),
+    DiscoverPollEndpoint: operation(DiscoverPollEndpointSchema, (_input, req) => ({
+      endpoint: `https://ecs-a-1.${req.scope.region}.amazonaws.com/`,
+      telemetryEndpoint: `https://ecs-t-1.${req.scope.region}.amazonaws.com/`,
+      serviceConnectEndpoint: `https://ecs-sc-1.${req.scope.region}.amazonaws.com/`,
+    })),
+    SubmitTaskStateChange: acknowledge,
+    SubmitContainerStateChange: acknowledge,
+    SubmitAttachmentStateChanges: acknowledge,
+  };
+}
