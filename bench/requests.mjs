@@ -69,6 +69,7 @@ export async function runRequestBench({ rounds = 3, seconds = 3, connections = 1
 
 /** A definition and ten running tasks; the read requests the bench repeats. */
 async function seed(client) {
+  await client.call("CreateCluster", {});
   await client.call("RegisterTaskDefinition", {
     family: "web",
     requiresCompatibilities: ["FARGATE"],

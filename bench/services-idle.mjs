@@ -9,6 +9,7 @@ export async function runServicesIdleBench({ services = 1_000, perService = 10, 
   const server = await startSimulatorProcess(port, ["--quota-profile", "unlimited", "--log-level", "warn"]);
   const client = ecsClient(port, { connections: 8 });
   try {
+    await client.call("CreateCluster", {});
     await client.call("RegisterTaskDefinition", {
       family: "svc",
       requiresCompatibilities: ["FARGATE"],

@@ -3,7 +3,6 @@ import { parseCli, USAGE } from "./cli-args.js";
 import { ZodError } from "zod";
 import { ConfigError, formatZodIssues } from "./config.js";
 import { ScenarioError } from "./scenario/parse.js";
-import { formatReplay, replayTape, TapeError } from "./record/replay.js";
 import module from "node:module";
 import { parseArgs } from "node:util";
 import type { Simulator } from "./simulator.js";
@@ -100,6 +99,7 @@ async function replay(argv: string[]): Promise<void> {
     process.stderr.write("Usage: ecs-sim replay <tape> [--against <url>]\n");
     process.exit(2);
   }
+  const { formatReplay, replayTape, TapeError } = await import("./record/replay.js");
   try {
     const result = await replayTape(positionals[0]!, values.against ? { against: values.against } : {});
     process.stdout.write(`${formatReplay(result)}\n`);

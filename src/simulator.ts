@@ -60,6 +60,7 @@ import { Messages } from "./errors/messages.js";
 import type { OperationTable } from "./api/operation.js";
 import { ScenarioRun, type ScenarioView } from "./scenario/runner.js";
 import { ScenarioError } from "./scenario/parse.js";
+import { limitDecisionLogger } from "./quotas/refusal-log.js";
 import type { Scenario } from "./scenario/schema.js";
 import { stableStringify } from "./core/stable-json.js";
 import type { Scope } from "./domain/scope.js";
@@ -180,14 +181,7 @@ export class Simulator {
     });
     this.limits = quotas;
     this.ctx = { config, clock, random, store: new Store(), bus, logger, quotas };
-    bus.subscribe("limit.decision", (d) =>
-      logger.info(`limit ${d.allowed ? "admitted" : "refused"}: ${d.operation} (${d.kind} ${d.limit})`, {
-        account: d.account,
-        region: d.region,
-        requestId: d.requestId,
-        ...(d.detail ? { detail: d.detail } : {}),
-      }),
-    );
+    bus.subscribe("limit.decision", limitDecisionLogger(logger, () => clock.now()));
     this.events = new EventHub({
       bus,
       clock,

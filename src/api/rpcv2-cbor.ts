@@ -1,4 +1,4 @@
-import { Decoder, Encoder } from "cbor-x";
+import type { Decoder, Encoder } from "cbor-x";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { AwsError, SerializationException, ServerException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
@@ -21,8 +21,17 @@ export interface CborService {
   queryErrorCode?: (err: AwsError) => string;
 }
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+let encoder: Encoder;
+let decoder: Decoder;
+let codecsLoaded: Promise<void> | undefined;
+
+/** cbor-x loads on the first CBOR request: start-up does not pay for a protocol few clients use. */
+function loadCodecs(): Promise<void> {
+  return (codecsLoaded ??= import("cbor-x").then((cbor) => {
+    encoder = new cbor.Encoder({ useRecords: false, tagUint8Array: false });
+    decoder = new cbor.Decoder({ useRecords: false, mapsAsObjects: true });
+  }));
+}
 
 /**
  * Smithy RPC v2 CBOR: `POST /service/{service}/operation/{operation}` with `smithy-protocol:
@@ -37,6 +46,7 @@ export function registerRpcV2Cbor(
   app.addContentTypeParser("application/cbor", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
   app.post("/service/:service/operation/:operation", async (req, reply) => {
     const { service: name, operation } = req.params as { service: string; operation: string };
+    await loadCodecs();
     const service = opts.services.find((s) => s.name === name);
     if (!service) return reply.code(404).type("application/json").send({ __type: "UnknownOperationException", message: Messages.unknownOperation(`${name}.${operation}`) });
     void reply.header("smithy-protocol", "rpc-v2-cbor");

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { createRequire } from "node:module";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { SimContext } from "../context.js";
 import {
   AwsError,
@@ -89,6 +90,7 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
     // Open keep-alive and event-stream connections must not hold up close().
     forceCloseConnections: true,
     ...requestDeadlines(ctx.config),
+    schemaController: lazySchemaCompilers(),
   });
 
   // Bodies are parsed by the dispatcher so that invalid JSON becomes a SerializationException.
@@ -142,6 +144,24 @@ export function buildServer(ctx: SimContext, opts: ServerOptions): FastifyInstan
   });
 
   return app;
+}
+
+/**
+ * Fastify's own schema compilers (ajv, fast-json-stringify), required only when a route declares
+ * a fastify schema. None does (zod validates requests), and loading them was a fifth of start-up.
+ */
+function lazySchemaCompilers(): NonNullable<FastifyServerOptions["schemaController"]> {
+  // Resolved from fastify's own location: they are its dependencies, not ours.
+  const require = createRequire(createRequire(import.meta.url).resolve("fastify"));
+  type Factory = (...args: unknown[]) => unknown;
+  let validator: Factory | undefined;
+  let serializer: Factory | undefined;
+  return {
+    compilersFactory: {
+      buildValidator: ((...args: unknown[]) => (validator ??= (require("@fastify/ajv-compiler") as () => Factory)())(...args)) as never,
+      buildSerializer: ((...args: unknown[]) => (serializer ??= (require("@fastify/fast-json-stringify-compiler") as () => Factory)())(...args)) as never,
+    },
+  };
 }
 
 const ARRIVAL = Symbol("arrival");

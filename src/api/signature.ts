@@ -4,7 +4,6 @@
  * client says it signed, in the region and service of its credential scope.
  */
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AccessKey } from "../config.js";
 import { InvalidSignatureException, MissingAuthenticationTokenException, UnrecognizedClientException } from "../errors/aws-errors.js";
 import { Messages } from "../errors/messages.js";
@@ -45,6 +44,8 @@ class Sha256 {
 /** Temporary credentials issued elsewhere (task roles): the secret, and the session token to expect. */
 export type IssuedCredentials = (accessKeyId: string) => { secretAccessKey: string; sessionToken: string } | undefined;
 
+let signerModule: Promise<typeof import("@smithy/signature-v4")> | undefined;
+
 export class SignatureVerifier {
   private readonly secrets: Map<string, string>;
 
@@ -84,6 +85,9 @@ export class SignatureVerifier {
 
     const [path, query = ""] = req.url.split("?", 2) as [string, string?];
     // applyChecksum off: add no x-amz-content-sha256 the client did not sign.
+    // Loaded on the first signed request: most simulators never check signatures, and the signer
+    // with its dependencies is a noticeable share of start-up.
+    const { SignatureV4 } = await (signerModule ??= import("@smithy/signature-v4"));
     const signer = new SignatureV4({ credentials: { accessKeyId: accessKeyId!, secretAccessKey }, region: region!, service: service!, sha256: Sha256, applyChecksum: false });
     const signed = await signer.sign(
       {

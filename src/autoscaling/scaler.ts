@@ -1,4 +1,5 @@
-import { CronExpressionParser } from "cron-parser";
+import { createRequire } from "node:module";
+import type * as CronParser from "cron-parser";
 import type { Clock, TimerHandle } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { SeededRandom } from "../core/random.js";
@@ -9,6 +10,12 @@ import type { EventBus } from "../core/events.js";
 import { alarmStateEvent, scalingActivityEvent } from "./events.js";
 import type { ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction, StepScalingPolicyConfiguration } from "./state.js";
 import { targetKey } from "./state.js";
+
+let cronModule: typeof CronParser | undefined;
+/** Loaded with the first cron schedule: most simulators never see one. */
+function cronParser(): typeof CronParser {
+  return (cronModule ??= createRequire(import.meta.url)("cron-parser") as typeof CronParser);
+}
 
 /** What the scaler needs of ECS: read and set a service's desired count. */
 export interface ScalableServices {
@@ -241,7 +248,7 @@ export function nextRun(action: Pick<ScheduledAction, "Schedule" | "StartTime" |
     const origin = action.StartTime ?? action.CreationTime;
     next = from <= origin ? origin : origin + Math.ceil((from - origin) / every) * every;
   } else if (cron) {
-    next = CronExpressionParser.parse(toUnixCron(cron[1]!), { currentDate: new Date(from - 1), tz: action.Timezone ?? "UTC" }).next().getTime();
+    next = cronParser().CronExpressionParser.parse(toUnixCron(cron[1]!), { currentDate: new Date(from - 1), tz: action.Timezone ?? "UTC" }).next().getTime();
   }
   if (next !== undefined && action.EndTime !== undefined && next > action.EndTime) return undefined;
   if (next !== undefined && action.StartTime !== undefined && next < action.StartTime) return action.StartTime;

@@ -86,6 +86,8 @@ export class LimitsEngine implements QuotaGate {
   private readonly initial: QuotasConfig;
   private readonly buckets = new Map<string, { account: string; region: string; id: string; bucket: TokenBucket }>();
   private readonly resolved = new Map<string, QuotaValues>();
+  /** Per account, region and operation: the buckets an API call draws from. */
+  private readonly calls = new Map<string, { uses: BucketUse[]; buckets: TokenBucket[]; ids: string }>();
   private readonly windows: RegistrationWindows;
   private readonly ledger = new VcpuLedger();
   private readonly log: DecisionLog;
@@ -104,14 +106,23 @@ export class LimitsEngine implements QuotaGate {
 
   admitApiCall(scope: Scope, operation: string, requestId: string): void {
     const now = this.clock.now();
-    const uses = this.bucketsForCall(scope, operation);
+    // Every API call comes through here: its buckets are looked up once per scope and operation
+    // (the cache is dropped with the resolved values whenever the limits change).
+    const key = `${scope.account}|${scope.region}|${operation}`;
+    let call = this.calls.get(key);
+    if (!call) {
+      const uses = this.bucketsForCall(scope, operation);
+      call = { uses, buckets: uses.map((u) => this.bucket(scope, u, now)), ids: uses.map((u) => u.id).join("+") || "none" };
+      this.calls.set(key, call);
+    }
+    const { uses, buckets } = call;
     // All or nothing: a RunTask refused by the Fargate call bucket keeps its ECS category token.
-    const blocked = uses.find((u) => !this.bucket(scope, u, now).canTake(now));
-    if (blocked) {
-      this.refuse(scope, operation, requestId, "throttle", blocked.id, describeBucket(blocked));
+    const blocked = buckets.findIndex((b) => !b.canTake(now));
+    if (blocked >= 0) {
+      this.refuse(scope, operation, requestId, "throttle", uses[blocked]!.id, describeBucket(uses[blocked]!));
       throw new ThrottlingException(Messages.rateExceeded);
     }
-    for (const u of uses) this.bucket(scope, u, now).tryTake(now);
+    for (const b of buckets) b.tryTake(now);
 
     // Chaos runs after the real buckets: an injected fault still spent its token, as a real 5xx would.
     const outcome = drawChaos(this.random, chaosRuleFor(this.config.chaos, operation));
@@ -123,7 +134,7 @@ export class LimitsEngine implements QuotaGate {
       this.refuse(scope, operation, requestId, "chaos", "chaos-server-error");
       throw new ServerException(Messages.serverUnavailable);
     }
-    this.admit(scope, operation, requestId, "throttle", uses.map((u) => u.id).join("+") || "none");
+    this.admit(scope, operation, requestId, "throttle", call.ids);
   }
 
   admitRegistration(scope: Scope, family: string, requestId: string): Promise<void> {
@@ -191,6 +202,7 @@ export class LimitsEngine implements QuotaGate {
   reset(): void {
     this.config = structuredClone(this.initial);
     this.resolved.clear();
+    this.calls.clear();
     this.buckets.clear();
     this.ledger.clear();
     this.windows.clear();
@@ -241,6 +253,7 @@ export class LimitsEngine implements QuotaGate {
     if (chaos) next.chaos = { ...next.chaos, ...chaos };
     this.config = next;
     this.resolved.clear();
+    this.calls.clear();
     return this.getQuotas({ ...(account ? { account } : {}), ...(region ? { region } : {}) });
   }
 
@@ -251,6 +264,7 @@ export class LimitsEngine implements QuotaGate {
   restoreQuotas(path: string[], target: Partial<Scope> = {}): QuotasView {
     this.config = path.length === 0 ? structuredClone(this.initial) : restoreSetting(this.config, this.initial, path, target);
     this.resolved.clear();
+    this.calls.clear();
     return this.getQuotas(target);
   }
 
@@ -291,6 +305,7 @@ export class LimitsEngine implements QuotaGate {
   restorePersisted(p: PersistedLimits): void {
     this.config = structuredClone(p.config);
     this.resolved.clear();
+    this.calls.clear();
     this.ledger.clear();
     for (const [arn, r] of p.reservations) this.ledger.reserve(arn, r);
   }

@@ -1,9 +1,17 @@
 import { readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
 export class ScenarioError extends Error {}
+
+let yamlModule: typeof Yaml | undefined;
+/** The YAML parser loads on the first scenario: a simulator started without one never needs it. */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+}
 
 /**
  * Reads a scenario from YAML or JSON text (JSON is YAML too, so one parser serves both) and
@@ -11,6 +19,7 @@ export class ScenarioError extends Error {}
  * a typo in a 200-line incident file is found at once.
  */
 export function parseScenario(text: string, source = "scenario"): Scenario {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
@@ -46,7 +55,7 @@ function describeIssue(issue: z.ZodIssue, doc: ReturnType<typeof parseDocument>,
   let where = "";
   for (let depth = issue.path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(issue.path.slice(0, depth), true);
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const pos = lines.linePos(node.range[0]);
       where = `:${pos.line}:${pos.col}`;
       break;

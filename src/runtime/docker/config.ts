@@ -99,6 +99,12 @@ export const DockerConfigSchema = z
      * test image when present, else busybox:latest (pulled).
      */
     pauseImage: z.string().optional(),
+    /**
+     * Network holders of awsvpc tasks kept created and started ahead of need (0: none). A task
+     * without published ports takes one instead of starting its own, which makes its launch about
+     * as fast as a bridge task's. Not used with --state-dir (holders there carry their task's labels).
+     */
+    awsvpcWarmPool: z.number().int().min(0).max(16).default(2),
     /** Name of the user-defined bridge network tasks join; default `ecs-sim-<instanceId>`. */
     networkName: z.string().optional(),
     /** How long start() waits for a dependsOn condition before failing the task. */

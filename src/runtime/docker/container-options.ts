@@ -143,20 +143,33 @@ export function buildPauseOptions(
   forward: { inTaskPort: number; host: string; port: number },
 ): Docker.ContainerCreateOptions {
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const c of spec.containers) Object.assign(bindings, portBindings(c, false));
+  return buildHolderOptions(pauseContainerName(spec), image, labels, networkName, extraHosts, forward, bindings);
+}
+
+export function pauseContainerName(spec: RuntimeTaskSpec): string {
+  return `ecs-sim-pause-${spec.taskId}`;
+}
+
+/** A network holder publishing `bindings`; the warm pool's holders publish nothing. */
+export function buildHolderOptions(
+  name: string,
+  image: string,
+  labels: Record<string, string>,
+  networkName: string,
+  extraHosts: string[],
+  forward: { inTaskPort: number; host: string; port: number },
+  bindings: Record<string, { HostIp: string; HostPort: string }[]> = {},
+): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
-  for (const c of spec.containers) {
-    for (const [key, value] of Object.entries(portBindings(c, false))) {
-      bindings[key] = value;
-      exposed[key] = {};
-    }
-  }
+  for (const key of Object.keys(bindings)) exposed[key] = {};
   // busybox nc: `-ll -e` is a persistent server that pipes each connection to a fresh client,
   // which makes the simulator's task endpoint appear on 127.0.0.1:<inTaskPort> inside the task.
   // It listens on loopback only: reachable on the task's address, it would let any container
   // relay requests that the endpoint then takes for this task's own.
   const script = `exec /bin/busybox nc -ll -p ${forward.inTaskPort} 127.0.0.1 -e /bin/busybox nc ${forward.host} ${forward.port}`;
   return {
-    name: `ecs-sim-pause-${spec.taskId}`,
+    name,
     Image: image,
     Entrypoint: ["/bin/busybox", "sh", "-c", script],
     Cmd: [],

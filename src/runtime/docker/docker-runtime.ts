@@ -31,7 +31,8 @@ import {
 import { usageFromStats, type DockerStats } from "./stats.js";
 import { DockerConfigSchema, type DockerConfig, type DockerConfigInput } from "./config.js";
 import { createDockerClient } from "./client.js";
-import { buildContainerOptions, buildPauseOptions, taskVolumeName, type NetworkTarget } from "./container-options.js";
+import { buildContainerOptions, buildHolderOptions, buildPauseOptions, pauseContainerName, taskVolumeName, type NetworkTarget } from "./container-options.js";
+import { HolderPool, type PooledHolder } from "./holder-pool.js";
 import { DockerEventStream, type DockerContainerEvent } from "./event-stream.js";
 import { cannotPullReason, inspectImage, pullImage, rewriteImage, type ResolvedImage } from "./images.js";
 import { LABEL_INSTANCE, LABEL_ROLE, LABEL_STATE, LABEL_TASK_ARN, containerLabels, taskLabels } from "./labels.js";
@@ -77,6 +78,15 @@ export interface DockerRuntimeOptions {
 const NETWORK_REMOVE_ATTEMPTS = 10;
 /** Upper bound on waiting for a container's last log lines before reporting its exit. */
 const LOG_DRAIN_MS = 2000;
+/**
+ * Launch-queue priorities: the later steps of a task already under way go before the first step
+ * of the next one, so a burst of tasks comes up one after another instead of all at the very end;
+ * the warm pool refills only when no launch waits.
+ */
+const FIRST_STEP = 0;
+const NEXT_STEP = 1;
+const LAST_STEP = 2;
+const REFILL = -1;
 
 interface Infra {
   networkName: string;
@@ -120,6 +130,7 @@ export class DockerRuntime implements TaskRuntime {
   private readonly stateKey?: string;
   private readonly preferredMetadataPort?: number;
   private boundMetadataPort?: number;
+  private readonly pool?: HolderPool;
 
   constructor(opts: DockerRuntimeOptions) {
     this.clock = opts.clock;
@@ -141,6 +152,15 @@ export class DockerRuntime implements TaskRuntime {
     // Adopted containers carry an earlier instance's label; with a state dir, the state label finds them all.
     const ownLabel = this.stateKey ? `${LABEL_STATE}=${this.stateKey}` : `${LABEL_INSTANCE}=${this.instanceId}`;
     this.events = new DockerEventStream(this.docker, ownLabel, (e) => this.onDockerEvent(e), this.logger);
+    if (this.config.awsvpcWarmPool > 0 && !this.stateKey) {
+      this.pool = new HolderPool({
+        size: this.config.awsvpcWarmPool,
+        create: (name) => this.createPooledHolder(name),
+        remove: (id) => this.docker.getContainer(id).remove({ force: true }).catch((err: Error) => this.ignoreGone(err)),
+        logger: this.logger,
+        namePrefix: `ecs-sim-pause-pool-${this.instanceId}`,
+      });
+    }
     this.server = new MetadataServer({
       route: (path, caller) => this.metadataRoute(path, caller),
       proxyTarget: opts.simulatorEndpoint,
@@ -164,6 +184,12 @@ export class DockerRuntime implements TaskRuntime {
   issuedCredentials(accessKeyId: string): { secretAccessKey: string; sessionToken: string } | undefined {
     const key = this.issuedKeys.get(accessKeyId);
     return key && { secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken };
+  }
+
+  /** Resolves when the warm pool of awsvpc network holders has no creation in flight; answers how many are ready. */
+  async warmPoolSettled(): Promise<number> {
+    await this.pool?.settled();
+    return this.pool?.readyCount ?? 0;
   }
 
   /** Removes containers, networks and volumes left by earlier ecs-sim instances (never this one's). */
@@ -201,7 +227,10 @@ export class DockerRuntime implements TaskRuntime {
       }),
     );
     if (firstReason) throw new TaskStartError(firstReason, reasons);
-    if (this.isAwsvpc(spec)) await this.resolvePauseImage();
+    if (this.isAwsvpc(spec)) {
+      await this.resolvePauseImage();
+      this.pool?.fill();
+    }
     task.pullStoppedAt = this.clock.now();
   }
 
@@ -223,22 +252,27 @@ export class DockerRuntime implements TaskRuntime {
     for (const c of task.containers.values()) c.log = logs.get(c.spec.name);
 
     await this.createVolumes(task);
-    const net = await this.networkTarget(task, infra);
+    const { net, holderStarted } = await this.networkTarget(task, infra);
 
     for (const c of task.containers.values()) {
       const extra = extraEnv.get(c.spec.name)!;
       const env = this.containerEnv(task, c, infra, extra.files, extra.secrets);
       const options = buildContainerOptions(spec, c.spec, c.image!.local, env, c.labels, net);
-      await this.queue.add(async () => {
-        this.assertOpen();
-        const created = await this.docker.createContainer(options);
-        c.dockerId = created.id;
-        c.dockerName = options.name;
-        c.createdAt = this.clock.now();
-        c.status = "CREATED";
-        this.byDockerId.set(created.id, { task, container: c });
-      });
+      await this.queue.add(
+        async () => {
+          this.assertOpen();
+          const created = await this.docker.createContainer(options);
+          c.dockerId = created.id;
+          c.dockerName = options.name;
+          c.createdAt = this.clock.now();
+          c.status = "CREATED";
+          this.byDockerId.set(created.id, { task, container: c });
+        },
+        { priority: NEXT_STEP },
+      );
     }
+    // The holder started while the containers were created; they can only start in a running one.
+    await holderStarted;
 
     const started: StartedContainer[] = [];
     let failure: Error | undefined;
@@ -331,6 +365,7 @@ export class DockerRuntime implements TaskRuntime {
     if (this.closed) return;
     this.closed = true;
     await this.settleInflight();
+    await this.pool?.close();
     const tasks = [...this.tasks.values()];
     if (this.stateKey) {
       // Persisted tasks keep running: the next simulator on the state dir adopts them.
@@ -621,33 +656,99 @@ export class DockerRuntime implements TaskRuntime {
     }
   }
 
-  private async networkTarget(task: TaskState, infra: Infra): Promise<NetworkTarget> {
+  /**
+   * awsvpc: a holder from the warm pool when the task publishes no ports (pooled holders publish
+   * none), else a new one. A new holder starts (a pooled one is renamed) while the task's
+   * containers are created (`holderStarted`): they need it to exist, not to run, until they start.
+   */
+  private async networkTarget(task: TaskState, infra: Infra): Promise<{ net: NetworkTarget; holderStarted?: Promise<void> }> {
     const spec = task.spec;
     const extraHosts = infra.endpoint.extraHosts;
     if (this.isAwsvpc(spec)) {
+      const pooled = this.publishesPorts(spec) ? undefined : this.pool?.take();
+      if (pooled) return { net: { mode: "container", pauseId: pooled.id }, holderStarted: this.adoptHolder(task, pooled) };
       const image = await this.resolvePauseImage();
       const labels = this.withState(containerLabels(this.instanceId, spec, { name: "~internal~pause" }, "pause"));
-      const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, {
-        inTaskPort: this.config.inTaskPort,
-        host: infra.endpoint.taskHost,
-        port: infra.metadataPort,
-      });
-      const pause = await this.queue.add(async () => {
+      const options = buildPauseOptions(spec, image, labels, infra.networkName, extraHosts, this.forwardTarget(infra));
+      const created = await this.queue.add(
+        async () => {
+          this.assertOpen();
+          const created = await this.docker.createContainer(options);
+          task.pauseId = created.id;
+          task.pauseName = options.name;
+          this.byPauseId.set(created.id, task);
+          return created;
+        },
+        { priority: FIRST_STEP },
+      );
+      const holderStarted = this.queue
+        .add(
+          async () => {
+            this.assertOpen();
+            await created!.start();
+            return created!.inspect();
+          },
+          { priority: NEXT_STEP },
+        )
+        .then((info) => {
+          const endpoint = info!.NetworkSettings.Networks[infra.networkName];
+          task.privateIp = endpoint?.IPAddress || undefined;
+          task.macAddress = endpoint?.MacAddress || undefined;
+        });
+      // Awaited after the containers are created; a failure before that must not go unhandled.
+      holderStarted.catch(() => undefined);
+      return { net: { mode: "container", pauseId: task.pauseId! }, holderStarted };
+    }
+    if (task.networkMode === "bridge") return { net: { mode: "bridge", networkName: infra.networkName, extraHosts } };
+    return { net: { mode: task.networkMode === "host" ? "host" : "none" } };
+  }
+
+  private publishesPorts(spec: RuntimeTaskSpec): boolean {
+    return spec.containers.some((c) => c.portMappings.some((p) => !!p.containerPort));
+  }
+
+  private forwardTarget(infra: Infra): { inTaskPort: number; host: string; port: number } {
+    return { inTaskPort: this.config.inTaskPort, host: infra.endpoint.taskHost, port: infra.metadataPort };
+  }
+
+  /**
+   * A pooled holder becomes the task's: its address, its death watch, and the task's holder name
+   * (renamed while the task's containers are created; the answer resolves when it is done).
+   */
+  private adoptHolder(task: TaskState, holder: PooledHolder): Promise<void> {
+    task.pauseId = holder.id;
+    task.pauseName = pauseContainerName(task.spec);
+    task.privateIp = holder.privateIp;
+    task.macAddress = holder.macAddress;
+    this.byPauseId.set(holder.id, task);
+    return this.docker
+      .getContainer(holder.id)
+      .rename({ name: task.pauseName })
+      .catch((err: Error) => this.ignoreGone(err));
+  }
+
+  /** One warm-pool holder: labelled with this instance (so every cleanup finds it), started, inspected. */
+  private async createPooledHolder(name: string): Promise<PooledHolder> {
+    const infra = await this.ready();
+    const image = await this.resolvePauseImage();
+    const labels = { [LABEL_INSTANCE]: this.instanceId, [LABEL_ROLE]: "pause" };
+    const options = buildHolderOptions(name, image, labels, infra.networkName, infra.endpoint.extraHosts, this.forwardTarget(infra));
+    const info = await this.queue.add(
+      async () => {
         this.assertOpen();
         const created = await this.docker.createContainer(options);
-        task.pauseId = created.id;
-        task.pauseName = options.name;
-        this.byPauseId.set(created.id, task);
-        await created.start();
-        return created.inspect();
-      });
-      const endpoint = pause!.NetworkSettings.Networks[infra.networkName];
-      task.privateIp = endpoint?.IPAddress || undefined;
-      task.macAddress = endpoint?.MacAddress || undefined;
-      return { mode: "container", pauseId: task.pauseId! };
-    }
-    if (task.networkMode === "bridge") return { mode: "bridge", networkName: infra.networkName, extraHosts };
-    return { mode: task.networkMode === "host" ? "host" : "none" };
+        try {
+          await created.start();
+          return await created.inspect();
+        } catch (err) {
+          await created.remove({ force: true }).catch(() => undefined);
+          throw err;
+        }
+      },
+      { priority: REFILL },
+    );
+    const endpoint = info!.NetworkSettings.Networks[infra.networkName];
+    return { id: info!.Id, name, privateIp: endpoint?.IPAddress || undefined, macAddress: endpoint?.MacAddress || undefined };
   }
 
   private containerEnv(
@@ -695,10 +796,13 @@ export class DockerRuntime implements TaskRuntime {
     }
     if (task.stopping || c.status !== "CREATED") return undefined;
     // Only the engine call itself holds a launch slot; bookkeeping round trips happen outside it.
-    await this.queue.add(() => {
-      this.assertOpen();
-      return this.docker.getContainer(c.dockerId!).start();
-    });
+    await this.queue.add(
+      () => {
+        this.assertOpen();
+        return this.docker.getContainer(c.dockerId!).start();
+      },
+      { priority: LAST_STEP },
+    );
     c.status = c.status === "CREATED" ? "RUNNING" : c.status;
     c.startedAt = this.clock.now();
     if (c.log) {
@@ -754,6 +858,7 @@ export class DockerRuntime implements TaskRuntime {
   private onDockerEvent(e: DockerContainerEvent): void {
     const holder = this.byPauseId.get(e.id);
     if (holder) return this.onPauseEvent(holder, e);
+    if (e.action === "die" && this.pool?.has(e.id)) return this.pool.discard(e.id);
     const hit = this.byDockerId.get(e.id);
     if (!hit) return;
     const { task, container: c } = hit;
