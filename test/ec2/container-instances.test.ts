@@ -304,4 +304,14 @@ describe("container instances", () => {
     expect(new Set(run.tasks.map((t: any) => t.containerInstanceArn))).toEqual(new Set([made[1].containerInstanceArn]));
     expect(run.tasks.map((t: any) => t.availabilityZone)).toEqual(["us-east-1b", "us-east-1b", "us-east-1b", "us-east-1b"]);
   });
+
+  it("an instance that boots into a cluster that does not exist never joins, and nothing else breaks", async () => {
+    const { ec2InstanceId } = sim.simulator.instances.lifecycle.launch(
+      { account: "000000000000", region: "us-east-1" },
+      { cluster: "missing", instanceType: "m5.large", bootDelayMs: 30_000 },
+    );
+    await sim.simulator.advanceClock(60_000);
+    const listed = await admin(sim, "GET", "/_sim/container-instances");
+    expect(listed.body.containerInstances.map((i: any) => i.ec2InstanceId)).not.toContain(ec2InstanceId);
+  });
 });

@@ -45,7 +45,12 @@ export class InstanceLifecycle implements InstanceLauncher {
     }
     const timer = this.ctx.clock.setTimeout(() => {
       this.booting.delete(ec2InstanceId);
-      this.register(scope, spec, origin, ec2InstanceId);
+      try {
+        this.register(scope, spec, origin, ec2InstanceId);
+      } catch (err) {
+        // As a real agent whose ECS_CLUSTER does not exist: the instance runs but never joins.
+        this.ctx.logger.warn(`instance ${ec2InstanceId} could not register in cluster ${spec.cluster}`, { error: (err as Error).message });
+      }
     }, delay);
     this.booting.set(ec2InstanceId, { scope, spec, origin, timer });
     return { ec2InstanceId };
