@@ -1,4 +1,4 @@
-import { operation, type OperationTable } from "../operation.js";
+import { ecsOperation, type OperationTable } from "../operation.js";
 import {
   DeleteAccountSettingSchema,
   ListAccountSettingsSchema,
@@ -13,27 +13,27 @@ import type { Domain } from "./domain.js";
 
 export function tagAndSettingOperations(d: Domain): OperationTable {
   return {
-    TagResource: operation(TagResourceSchema, (input, req) => {
+    TagResource: ecsOperation("TagResource", TagResourceSchema, (input, req) => {
       d.tags.tag(req.scope, input.resourceArn, input.tags);
       return {};
     }),
-    UntagResource: operation(UntagResourceSchema, (input, req) => {
+    UntagResource: ecsOperation("UntagResource", UntagResourceSchema, (input, req) => {
       d.tags.untag(req.scope, input.resourceArn, input.tagKeys);
       return {};
     }),
-    ListTagsForResource: operation(ListTagsForResourceSchema, (input, req) => ({
+    ListTagsForResource: ecsOperation("ListTagsForResource", ListTagsForResourceSchema, (input, req) => ({
       tags: d.tags.list(req.scope, input.resourceArn),
     })),
-    PutAccountSetting: operation(PutAccountSettingSchema, (input, req) => ({
+    PutAccountSetting: ecsOperation("PutAccountSetting", PutAccountSettingSchema, (input, req) => ({
       setting: d.settings.put(req.scope, input.name, input.value, input.principalArn),
     })),
-    PutAccountSettingDefault: operation(PutAccountSettingDefaultSchema, (input, req) => ({
+    PutAccountSettingDefault: ecsOperation("PutAccountSettingDefault", PutAccountSettingDefaultSchema, (input, req) => ({
       setting: d.settings.putDefault(req.scope, input.name, input.value),
     })),
-    DeleteAccountSetting: operation(DeleteAccountSettingSchema, (input, req) => ({
+    DeleteAccountSetting: ecsOperation("DeleteAccountSetting", DeleteAccountSettingSchema, (input, req) => ({
       setting: d.settings.delete(req.scope, input.name, input.principalArn),
     })),
-    ListAccountSettings: operation(ListAccountSettingsSchema, (input, req) => {
+    ListAccountSettings: ecsOperation("ListAccountSettings", ListAccountSettingsSchema, (input, req) => {
       const { page, nextToken } = paginate(d.settings.list(req.scope, input), { ...input, kind: "settings", defaultMax: 10 });
       return { settings: page, ...(nextToken ? { nextToken } : {}) };
     }),

@@ -1,4 +1,4 @@
-import { operation, type OperationTable } from "../operation.js";
+import { ecsOperation, type OperationTable } from "../operation.js";
 import {
   DeleteTaskDefinitionsSchema,
   DeregisterTaskDefinitionSchema,
@@ -12,20 +12,20 @@ import type { RegisterTaskDefinitionRequest } from "@aws-sdk/client-ecs";
 
 export function taskDefinitionOperations(d: Domain): OperationTable {
   return {
-    RegisterTaskDefinition: operation(RegisterTaskDefinitionSchema, (input, req) =>
+    RegisterTaskDefinition: ecsOperation("RegisterTaskDefinition", RegisterTaskDefinitionSchema, (input, req) =>
       d.taskDefinitions.register(req.scope, input as RegisterTaskDefinitionRequest, req.requestId),
     ),
-    DescribeTaskDefinition: operation(DescribeTaskDefinitionSchema, (input, req) =>
+    DescribeTaskDefinition: ecsOperation("DescribeTaskDefinition", DescribeTaskDefinitionSchema, (input, req) =>
       d.taskDefinitions.describe(req.scope, input.taskDefinition, input.include?.includes("TAGS") ?? false),
     ),
-    ListTaskDefinitions: operation(ListTaskDefinitionsSchema, (input, req) => d.taskDefinitions.list(req.scope, input)),
-    ListTaskDefinitionFamilies: operation(ListTaskDefinitionFamiliesSchema, (input, req) =>
+    ListTaskDefinitions: ecsOperation("ListTaskDefinitions", ListTaskDefinitionsSchema, (input, req) => d.taskDefinitions.list(req.scope, input)),
+    ListTaskDefinitionFamilies: ecsOperation("ListTaskDefinitionFamilies", ListTaskDefinitionFamiliesSchema, (input, req) =>
       d.taskDefinitions.listFamilies(req.scope, input),
     ),
-    DeregisterTaskDefinition: operation(DeregisterTaskDefinitionSchema, (input, req) => ({
+    DeregisterTaskDefinition: ecsOperation("DeregisterTaskDefinition", DeregisterTaskDefinitionSchema, (input, req) => ({
       taskDefinition: d.taskDefinitions.deregister(req.scope, input.taskDefinition),
     })),
-    DeleteTaskDefinitions: operation(DeleteTaskDefinitionsSchema, (input, req) =>
+    DeleteTaskDefinitions: ecsOperation("DeleteTaskDefinitions", DeleteTaskDefinitionsSchema, (input, req) =>
       d.taskDefinitions.delete(req.scope, input.taskDefinitions),
     ),
   };

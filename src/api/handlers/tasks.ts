@@ -1,5 +1,5 @@
 import type { RunTaskRequest, StartTaskRequest } from "@aws-sdk/client-ecs";
-import { operation, type OperationTable } from "../operation.js";
+import { ecsOperation, type OperationTable } from "../operation.js";
 import {
   DescribeTasksSchema,
   GetTaskProtectionSchema,
@@ -13,23 +13,23 @@ import type { Domain } from "./domain.js";
 
 export function taskOperations(d: Domain): OperationTable {
   return {
-    RunTask: operation(RunTaskSchema, (input, req) =>
+    RunTask: ecsOperation("RunTask", RunTaskSchema, (input, req) =>
       d.tasks.runTask(req.scope, input as RunTaskRequest, { requestId: req.requestId, operation: req.operation }),
     ),
-    StartTask: operation(StartTaskSchema, (input, req) => {
+    StartTask: ecsOperation("StartTask", StartTaskSchema, (input, req) => {
       const { tasks, failures } = d.tasks.startTask(req.scope, input as StartTaskRequest, { requestId: req.requestId, operation: req.operation });
       return { tasks, failures };
     }),
-    StopTask: operation(StopTaskSchema, (input, req) => ({
+    StopTask: ecsOperation("StopTask", StopTaskSchema, (input, req) => ({
       task: d.tasks.stopTask(req.scope, input.cluster, input.task, input.reason),
     })),
-    DescribeTasks: operation(DescribeTasksSchema, (input, req) =>
+    DescribeTasks: ecsOperation("DescribeTasks", DescribeTasksSchema, (input, req) =>
       d.tasks.describeTasks(req.scope, input.cluster, input.tasks, input.include?.includes("TAGS") ?? false),
     ),
-    ListTasks: operation(ListTasksSchema, (input, req) => d.tasks.listTasks(req.scope, input)),
-    UpdateTaskProtection: operation(UpdateTaskProtectionSchema, (input, req) =>
+    ListTasks: ecsOperation("ListTasks", ListTasksSchema, (input, req) => d.tasks.listTasks(req.scope, input)),
+    UpdateTaskProtection: ecsOperation("UpdateTaskProtection", UpdateTaskProtectionSchema, (input, req) =>
       d.tasks.updateProtection(req.scope, input.cluster, input.tasks, input.protectionEnabled, input.expiresInMinutes),
     ),
-    GetTaskProtection: operation(GetTaskProtectionSchema, (input, req) => d.tasks.getProtection(req.scope, input.cluster, input.tasks)),
+    GetTaskProtection: ecsOperation("GetTaskProtection", GetTaskProtectionSchema, (input, req) => d.tasks.getProtection(req.scope, input.cluster, input.tasks)),
   };
 }
