@@ -1,3 +1,4 @@
+import { cloneData } from "../core/clone-data.js";
 import type { Attachment, Container, ManagedAgent, Task } from "@aws-sdk/client-ecs";
 import { isoMillis } from "./envelope.js";
 
@@ -43,7 +44,7 @@ export function taskStateChangeDetail(task: Task, updatedAtMs: number): TaskStat
     launchType: task.launchType,
     lastStatus: task.lastStatus,
     memory: task.memory,
-    overrides: task.overrides ? structuredClone(task.overrides) : undefined,
+    overrides: task.overrides ? cloneData(task.overrides) : undefined,
     platformFamily: task.platformFamily,
     platformVersion: task.platformVersion,
     pullStartedAt: isoMillis(task.pullStartedAt),

@@ -1,3 +1,4 @@
+import { cloneData } from "../core/clone-data.js";
 import type { Container, NetworkBinding, Task, TaskStopCode } from "@aws-sdk/client-ecs";
 import type { ImageFaults } from "./image-faults.js";
 import type { SimContext } from "../context.js";
@@ -444,7 +445,7 @@ export class TaskLifecycle {
     this.ctx.bus.publish("task.changed", {
       account: d.scope.account,
       region: d.scope.region,
-      task: structuredClone(d.record.task),
+      task: cloneData(d.record.task),
       ...(previousStatus ? { previousStatus } : {}),
     });
   }
