@@ -1,4 +1,5 @@
 import { cloneData } from "../core/clone-data.js";
+import { flatString } from "../core/flat-string.js";
 import type { Container, NetworkBinding, Task, TaskStopCode } from "@aws-sdk/client-ecs";
 import type { ImageFaults } from "./image-faults.js";
 import type { SimContext } from "../context.js";
@@ -408,9 +409,10 @@ export class TaskLifecycle {
     if (!eni) return;
     const random = this.ctx.random;
     const details = new Map((eni.details ?? []).map((x) => [x.name, x.value]));
-    if (!details.has("networkInterfaceId")) details.set("networkInterfaceId", `eni-${random.hex(17)}`);
-    details.set("macAddress", mac ?? details.get("macAddress") ?? macAddress(random.hex(10)));
-    details.set("privateDnsName", `ip-${d.spec.privateIp.replaceAll(".", "-")}.${d.scope.region}.compute.internal`);
+    // Kept for the task's life: stored flat, not as trees of concatenated pieces.
+    if (!details.has("networkInterfaceId")) details.set("networkInterfaceId", flatString(`eni-${random.hex(17)}`));
+    details.set("macAddress", mac ?? details.get("macAddress") ?? flatString(macAddress(random.hex(10))));
+    details.set("privateDnsName", flatString(`ip-${d.spec.privateIp.replaceAll(".", "-")}.${d.scope.region}.compute.internal`));
     details.set("privateIPv4Address", d.spec.privateIp);
     eni.details = [...details].map(([name, value]) => ({ name, value }));
     eni.status = "ATTACHED";

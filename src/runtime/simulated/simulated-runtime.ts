@@ -1,3 +1,4 @@
+import { flatString } from "../../core/flat-string.js";
 import { Messages } from "../../errors/messages.js";
 import { qualifiedImageRef } from "../../domain/images.js";
 import type { HealthCheck } from "@aws-sdk/client-ecs";
@@ -218,7 +219,7 @@ export class SimulatedRuntime implements TaskRuntime {
     c.startedAt = this.opts.clock.now();
     const started: StartedContainer = {
       name: c.spec.name,
-      runtimeId: opts.resume ? "" : `${task.spec.taskId}-${this.opts.random.hex(10)}`,
+      runtimeId: opts.resume ? "" : flatString(`${task.spec.taskId}-${this.opts.random.hex(10)}`),
       networkBindings: c.spec.portMappings.map((p, i) => ({
         bindIP: "0.0.0.0",
         containerPort: p.containerPort ?? 0,
