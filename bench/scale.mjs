@@ -44,7 +44,7 @@ export async function runScaleBench({ steps = [1_000, 10_000, 100_000], clients 
           }
           total += 10;
           const s = performance.now();
-          const out = await client.call("RunTask", { cluster: "bench", taskDefinition: "bench", count: 10, networkConfiguration: NETWORK });
+          const out = await client.call("RunTask", { cluster: "bench", taskDefinition: "bench", launchType: "FARGATE", count: 10, networkConfiguration: NETWORK });
           runLatencies.push(performance.now() - s);
           calls++;
           for (const t of out.tasks) arns.push(t.taskArn);
@@ -155,7 +155,7 @@ async function virtualClockBench(n) {
   try {
     await inject("CreateCluster", {});
     await inject("RegisterTaskDefinition", DEF);
-    for (let i = 0; i < n; i += 10) await inject("RunTask", { taskDefinition: "bench", count: 10, networkConfiguration: NETWORK });
+    for (let i = 0; i < n; i += 10) await inject("RunTask", { taskDefinition: "bench", launchType: "FARGATE", count: 10, networkConfiguration: NETWORK });
     const clock = sim.simulator.ctx.clock;
     const pending = clock.pendingTimers();
     let t0 = performance.now();

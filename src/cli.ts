@@ -8,8 +8,15 @@ import { parseArgs } from "node:util";
 import type { Simulator } from "./simulator.js";
 import { flushLogs } from "./core/logger.js";
 import { VERSION } from "./version.js";
+import { applyHeapGrowth } from "./core/heap-growth.js";
 
 async function main(): Promise<void> {
+  try {
+    applyHeapGrowth(process.execArgv, process.env);
+  } catch (err) {
+    process.stderr.write(`ecs-sim: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   if (process.argv[2] === "replay") return replay(process.argv.slice(3));
   let parsed;
   try {

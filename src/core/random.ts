@@ -1,3 +1,4 @@
+import { flatString } from "./flat-string.js";
 /** Where a stream stands: its four sfc32 words, and those of the streams forked from it, in fork order. */
 export interface RandomPosition {
   words: [number, number, number, number];
@@ -98,7 +99,7 @@ export class SeededRandom {
   hex(chars: number): string {
     let out = "";
     while (out.length < chars) out += this.nextUint32().toString(16).padStart(8, "0");
-    return out.slice(0, chars);
+    return flatString(out.slice(0, chars));
   }
 
   digits(count: number): string {
@@ -110,7 +111,7 @@ export class SeededRandom {
   uuid(): string {
     const h = this.hex(32);
     const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    return flatString(`${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`);
   }
 
   pick<T>(items: readonly T[]): T {

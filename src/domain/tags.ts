@@ -35,7 +35,9 @@ export class TagService {
   replace(arn: string, tags: Tag[]): void {
     const s = scopeOfArn(arn);
     if (!s) return;
-    this.map(s).set(arn, tags.map((t) => ({ key: t.key, value: t.value ?? "" })));
+    // No entry reads as no tags: an untagged task costs no map entry.
+    if (tags.length === 0) this.map(s).delete(arn);
+    else this.map(s).set(arn, tags.map((t) => ({ key: t.key, value: t.value ?? "" })));
   }
 
   tag(scope: Scope, arn: string, tags: Tag[]): void {

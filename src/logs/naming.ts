@@ -1,3 +1,4 @@
+import { flatString } from "../core/flat-string.js";
 /**
  * Where a container's output lands. With the awslogs driver it is where AWS puts it
  * (`<awslogs-stream-prefix>/<container>/<task id>` in `awslogs-group`), in the CloudWatch Logs
@@ -32,5 +33,6 @@ export function containerLogLocation(input: LogNamingInput): LogLocation {
       awslogs: true,
     };
   }
-  return { group: `/ecs-sim/${input.clusterName}`, stream: `${input.family}/${input.containerName}/${input.taskId}`, awslogs: false };
+  // Kept for every task's container: stored flat, not as a tree of concatenated pieces.
+  return { group: `/ecs-sim/${input.clusterName}`, stream: flatString(`${input.family}/${input.containerName}/${input.taskId}`), awslogs: false };
 }

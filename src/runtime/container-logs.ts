@@ -40,7 +40,8 @@ export class ContainerLogs {
   /** Where a container's output is (or would be) kept; for readers such as the admin API. */
   locate(input: Parameters<typeof containerLogLocation>[0]): LogDestination {
     const where = containerLogLocation(input);
-    return { ...where, store: where.awslogs ? this.opts.cloudwatch : this.opts.local };
+    // Spelled out rather than spread: a spread copy here got a hidden class of its own per task.
+    return { group: where.group, stream: where.stream, awslogs: where.awslogs, store: where.awslogs ? this.opts.cloudwatch : this.opts.local };
   }
 
   /**

@@ -1,3 +1,5 @@
+import { cloneData } from "../core/clone-data.js";
+import { flatString } from "../core/flat-string.js";
 import type { Container, NetworkBinding, Task, TaskStopCode } from "@aws-sdk/client-ecs";
 import type { ImageFaults } from "./image-faults.js";
 import type { SimContext } from "../context.js";
@@ -27,8 +29,12 @@ interface Driver {
   spec: RuntimeTaskSpec;
   launching?: Promise<void>;
   stopping?: Promise<void>;
-  started: Set<string>;
-  exited: Set<string>;
+  /**
+   * Names of the containers that started and that exited. Arrays rather than Sets: a task has a
+   * few containers, and an empty Set costs about 100 bytes per task at scale.
+   */
+  started: string[];
+  exited: string[];
   onAllExited?: () => void;
   expiry?: TimerHandle;
   /** Latest time SIGKILL may come (a spot warning's end), whatever the containers' stopTimeout. */
@@ -55,6 +61,7 @@ export class TaskLifecycle {
   private readonly sleeps = new Map<TimerHandle, () => void>();
   /** Set when shutdown begins: no launch goes past its current step, none reaches RUNNING. */
   private closing = false;
+  private lastNow: Date | undefined;
 
   constructor(
     private readonly ctx: SimContext,
@@ -64,10 +71,10 @@ export class TaskLifecycle {
   ) {}
 
   launch(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec, capacity?: () => Promise<RuntimeTaskSpec | undefined>): void {
-    const driver: Driver = { scope, record, spec, started: new Set(), exited: new Set(), ...(capacity ? { capacity } : {}) };
+    const driver: Driver = { scope, record, spec, started: [], exited: [], ...(capacity ? { capacity } : {}) };
     this.drivers.set(record.task.taskArn!, driver);
     this.publish(driver);
-    driver.launching = this.runLaunch(driver).catch((err) => this.crash(driver, err));
+    this.startLaunch(driver);
   }
 
   /**
@@ -142,7 +149,7 @@ export class TaskLifecycle {
   }
 
   private resume(scope: Scope, record: TaskRecord, spec: RuntimeTaskSpec, running: string[] | undefined): void {
-    const d: Driver = { scope, record, spec, started: new Set(), exited: new Set() };
+    const d: Driver = { scope, record, spec, started: [], exited: [] };
     const task = record.task;
     this.drivers.set(task.taskArn!, d);
     if (task.lastStatus === "STOPPED") {
@@ -157,12 +164,12 @@ export class TaskLifecycle {
     let changed = false;
     for (const c of task.containers ?? []) {
       if (alive.has(c.name!)) {
-        d.started.add(c.name!);
+        addName(d.started, c.name!);
         continue;
       }
       if (c.lastStatus !== "RUNNING" && c.lastStatus !== "STOPPED") continue;
-      d.started.add(c.name!);
-      d.exited.add(c.name!);
+      addName(d.started, c.name!);
+      addName(d.exited, c.name!);
       if (c.lastStatus === "RUNNING") {
         changed = true;
         c.lastStatus = "STOPPED";
@@ -193,6 +200,10 @@ export class TaskLifecycle {
     delete task.pullStartedAt;
     delete task.pullStoppedAt;
     this.transition(d, "PROVISIONING");
+    this.startLaunch(d);
+  }
+
+  private startLaunch(d: Driver): void {
     d.launching = this.runLaunch(d).catch((err) => this.crash(d, err));
   }
 
@@ -333,12 +344,15 @@ export class TaskLifecycle {
 
   private expire(d: Driver): void {
     const arn = d.record.task.taskArn!;
-    this.ctx.store.region(d.scope.account, d.scope.region).tasks.delete(arn);
+    const region = this.ctx.store.region(d.scope.account, d.scope.region);
+    region.tasks.delete(arn);
+    // Its tags go with it; they were kept per ARN and would otherwise outlive every expired task.
+    region.tags.delete(arn);
     this.drivers.delete(arn);
   }
 
   private containerStarted(d: Driver, started: StartedContainer): void {
-    d.started.add(started.name);
+    addName(d.started, started.name);
     const c = d.record.task.containers?.find((x) => x.name === started.name);
     if (!c) return;
     c.runtimeId = started.runtimeId;
@@ -353,8 +367,8 @@ export class TaskLifecycle {
   }
 
   private containerExited(d: Driver, container: Container, exitCode?: number, reason?: string): void {
-    if (d.exited.has(container.name!)) return;
-    d.exited.add(container.name!);
+    if (d.exited.includes(container.name!)) return;
+    d.exited.push(container.name!);
     container.lastStatus = "STOPPED";
     if (exitCode !== undefined) container.exitCode = exitCode;
     if (reason) container.reason = reason.slice(0, 1024);
@@ -363,7 +377,7 @@ export class TaskLifecycle {
     if (spec?.essential && d.record.task.desiredStatus !== "STOPPED") {
       this.requestStop(d.record.task.taskArn!, "EssentialContainerExited", Messages.essentialContainerExited);
     }
-    if (d.onAllExited && [...d.started].every((n) => d.exited.has(n))) d.onAllExited();
+    if (d.onAllExited && d.started.every((n) => d.exited.includes(n))) d.onAllExited();
   }
 
   /**
@@ -382,7 +396,7 @@ export class TaskLifecycle {
   }
 
   private allExited(d: Driver): Promise<void> {
-    if ([...d.started].every((n) => d.exited.has(n))) return Promise.resolve();
+    if (d.started.every((n) => d.exited.includes(n))) return Promise.resolve();
     return new Promise((resolve) => {
       d.onAllExited = resolve;
     });
@@ -395,9 +409,10 @@ export class TaskLifecycle {
     if (!eni) return;
     const random = this.ctx.random;
     const details = new Map((eni.details ?? []).map((x) => [x.name, x.value]));
-    if (!details.has("networkInterfaceId")) details.set("networkInterfaceId", `eni-${random.hex(17)}`);
-    details.set("macAddress", mac ?? details.get("macAddress") ?? macAddress(random.hex(10)));
-    details.set("privateDnsName", `ip-${d.spec.privateIp.replaceAll(".", "-")}.${d.scope.region}.compute.internal`);
+    // Kept for the task's life: stored flat, not as trees of concatenated pieces.
+    if (!details.has("networkInterfaceId")) details.set("networkInterfaceId", flatString(`eni-${random.hex(17)}`));
+    details.set("macAddress", mac ?? details.get("macAddress") ?? flatString(macAddress(random.hex(10))));
+    details.set("privateDnsName", flatString(`ip-${d.spec.privateIp.replaceAll(".", "-")}.${d.scope.region}.compute.internal`));
     details.set("privateIPv4Address", d.spec.privateIp);
     eni.details = [...details].map(([name, value]) => ({ name, value }));
     eni.status = "ATTACHED";
@@ -432,7 +447,7 @@ export class TaskLifecycle {
     this.ctx.bus.publish("task.changed", {
       account: d.scope.account,
       region: d.scope.region,
-      task: structuredClone(d.record.task),
+      task: cloneData(d.record.task),
       ...(previousStatus ? { previousStatus } : {}),
     });
   }
@@ -447,8 +462,15 @@ export class TaskLifecycle {
     this.finish(d);
   }
 
+  /**
+   * The current time as a Date, one object per millisecond: the stamps a transition writes
+   * (connectivityAt and pullStartedAt, tasks launched together) share it, where each Date costs
+   * 96 bytes per field per task. Nothing edits a stored Date in place; readers get copies.
+   */
   private now(): Date {
-    return new Date(this.ctx.clock.now());
+    const ms = this.ctx.clock.now();
+    if (this.lastNow?.getTime() !== ms) this.lastNow = new Date(ms);
+    return this.lastNow;
   }
 
   private delay(stage: StageTiming): number {
@@ -486,4 +508,8 @@ function macAddress(hex: string): string {
 
 function shortTask(arn: string): string {
   return arn.slice(arn.indexOf("task/") + 5);
+}
+
+function addName(names: string[], name: string): void {
+  if (!names.includes(name)) names.push(name);
 }

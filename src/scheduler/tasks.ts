@@ -1,3 +1,4 @@
+import { cloneData } from "../core/clone-data.js";
 import type {
   Cluster,
   Failure,
@@ -195,7 +196,7 @@ export class TaskScheduler {
         continue;
       }
       this.start(scope, clusterName, task, plan.definition, opts.serviceName);
-      tasks.push(structuredClone(task));
+      tasks.push(cloneData(task));
     }
     return { tasks, failures };
   }
@@ -237,7 +238,7 @@ export class TaskScheduler {
     for (const slot of result.slots) {
       const task = make(slot);
       this.start(scope, clusterName, task, plan.definition, opts.serviceName, slot);
-      tasks.push(structuredClone(task));
+      tasks.push(cloneData(task));
     }
     let unplaced = result.unplaced;
     // With managed scaling the rest wait in PROVISIONING for the group to scale out.
@@ -245,7 +246,7 @@ export class TaskScheduler {
       while (unplaced > 0 && this.provisioning.hasRoom(clusterName)) {
         const task = make();
         this.startWaiting(scope, clusterName, task, plan.definition, provider, opts.serviceName, () => planFor(1).slots[0]);
-        tasks.push(structuredClone(task));
+        tasks.push(cloneData(task));
         unplaced--;
       }
     }
@@ -343,7 +344,7 @@ export class TaskScheduler {
     const record = this.find(scope, cluster.cluster.clusterName!, taskRef);
     if (!record) throw new InvalidParameterException(Messages.taskNotFound);
     this.lifecycle.requestStop(record.task.taskArn!, "UserInitiated", reason || Messages.stoppedByUser);
-    return structuredClone(record.task);
+    return cloneData(record.task);
   }
 
   /** Stops a task on behalf of the simulator (service scale-in, spot interruption). */
@@ -593,7 +594,7 @@ export class TaskScheduler {
     const tasks = previous.taskArns
       .map((arn) => state.tasks.get(arn)?.task)
       .filter((t): t is Task => t !== undefined)
-      .map((t) => structuredClone(t));
+      .map((t) => cloneData(t));
     return { tasks, failures: previous.failures };
   }
 }

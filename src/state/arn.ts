@@ -1,3 +1,5 @@
+import { flatString } from "../core/flat-string.js";
+
 /** ARN formats (the long format, mandatory since 2021). */
 export interface ArnScope {
   account: string;
@@ -14,8 +16,9 @@ const base = (s: ArnScope): string => `arn:${partitionOf(s.region)}:ecs:${s.regi
 
 export const Arn = {
   cluster: (s: ArnScope, name: string) => `${base(s)}:cluster/${name}`,
-  task: (s: ArnScope, cluster: string, id: string) => `${base(s)}:task/${cluster}/${id}`,
-  container: (s: ArnScope, cluster: string, taskId: string, id: string) => `${base(s)}:container/${cluster}/${taskId}/${id}`,
+  // Kept for every task (and each of its containers): stored flat, not as a tree of pieces.
+  task: (s: ArnScope, cluster: string, id: string) => flatString(`${base(s)}:task/${cluster}/${id}`),
+  container: (s: ArnScope, cluster: string, taskId: string, id: string) => flatString(`${base(s)}:container/${cluster}/${taskId}/${id}`),
   taskDefinition: (s: ArnScope, family: string, revision: number) => `${base(s)}:task-definition/${family}:${revision}`,
   service: (s: ArnScope, cluster: string, name: string) => `${base(s)}:service/${cluster}/${name}`,
   containerInstance: (s: ArnScope, cluster: string, id: string) => `${base(s)}:container-instance/${cluster}/${id}`,

@@ -71,7 +71,26 @@ export function resolveBehavior(
   const rule = rules.find((r) => matches(r, task, container));
   if (rule) applyRule(behavior, rule, random);
   applyEnvironment(behavior, container, random);
-  return behavior;
+  return shared(behavior);
+}
+
+/**
+ * Most containers behave alike (no rule, no ECS_SIM_* variables): they share one frozen
+ * behavior instead of each keeping a copy; nothing changes a behavior once resolved.
+ */
+const sharedBehaviors = new Map<string, ContainerBehavior>();
+const PLAIN_BEHAVIOR_KEYS = 5;
+
+function shared(b: ContainerBehavior): ContainerBehavior {
+  if (Object.keys(b).length !== PLAIN_BEHAVIOR_KEYS) return b;
+  const key = `${b.exitCode}|${b.onSigterm}|${b.sigtermDelayMs}|${b.pullError}|${b.health}`;
+  let found = sharedBehaviors.get(key);
+  if (!found) {
+    if (sharedBehaviors.size >= 1_000) sharedBehaviors.clear();
+    found = Object.freeze(b);
+    sharedBehaviors.set(key, found);
+  }
+  return found;
 }
 
 function matches(rule: SimulatedRule, task: RuntimeTaskSpec, container: RuntimeContainerSpec): boolean {

@@ -1,3 +1,4 @@
+import { flatString } from "../../core/flat-string.js";
 import { Messages } from "../../errors/messages.js";
 import { qualifiedImageRef } from "../../domain/images.js";
 import type { HealthCheck } from "@aws-sdk/client-ecs";
@@ -33,9 +34,9 @@ interface SimContainer {
   behavior: ContainerBehavior;
   state: "PENDING" | "RUNNING" | "STOPPED";
   timers: TimerHandle[];
-  log?: LogDestination;
+  log: LogDestination | undefined;
   everStarted: boolean;
-  startedAt?: number;
+  startedAt: number | undefined;
   exitCode?: number;
   health: ContainerHealth;
   /** Created only when a dependent waits (most containers have none): memory per task matters at scale. */
@@ -44,7 +45,8 @@ interface SimContainer {
 
 interface SimTask {
   spec: RuntimeTaskSpec;
-  containers: Map<string, SimContainer>;
+  /** In definition order; an array, not a Map: a task has a few containers and a Map costs ~150 bytes. */
+  containers: SimContainer[];
   stopping: boolean;
   /** Resolved once the task is stopping, so dependency waits end and release their timers. */
   abandoned?: Deferred<void>;
@@ -82,7 +84,7 @@ export class SimulatedRuntime implements TaskRuntime {
    */
   async usage(taskArn: string): Promise<TaskUsage | undefined> {
     const task = this.tasks.get(taskArn);
-    const running = [...(task?.containers.values() ?? [])].filter((c) => c.state === "RUNNING");
+    const running = (task?.containers ?? []).filter((c) => c.state === "RUNNING");
     if (running.length === 0) return undefined;
     const now = this.opts.clock.now();
     const sum = (pick: (c: SimContainer) => LoadStep[] | undefined) => running.reduce((n, c) => n + loadAt(pick(c), now - (c.startedAt ?? now)), 0);
@@ -90,21 +92,21 @@ export class SimulatedRuntime implements TaskRuntime {
   }
 
   async prepare(spec: RuntimeTaskSpec): Promise<void> {
-    const containers = new Map(
-      spec.containers.map((c) => [
-        c.name,
-        {
-          spec: c,
-          behavior: resolveBehavior(spec, c, this.opts.rules, this.opts.defaults, this.opts.random),
-          state: "PENDING",
-          timers: [],
-          everStarted: false,
-          health: "UNKNOWN",
-        } satisfies SimContainer,
-      ]),
+    const containers = spec.containers.map(
+      (c): SimContainer => ({
+        spec: c,
+        behavior: resolveBehavior(spec, c, this.opts.rules, this.opts.defaults, this.opts.random),
+        state: "PENDING",
+        timers: [],
+        // Every field present from the start keeps one hidden class and no out-of-object storage.
+        log: undefined,
+        everStarted: false,
+        startedAt: undefined,
+        health: "UNKNOWN",
+      }),
     );
     this.tasks.set(spec.taskArn, { spec, containers, stopping: false });
-    const failing = spec.containers.find((c) => containers.get(c.name)!.behavior.pullError);
+    const failing = containers.find((c) => c.behavior.pullError)?.spec;
     if (failing) {
       throw new TaskStartError(
         Messages.imageNotFound(qualifiedImageRef(failing.image)),
@@ -118,12 +120,12 @@ export class SimulatedRuntime implements TaskRuntime {
     if (!this.tasks.has(spec.taskArn)) await this.prepare(spec);
     const task = this.tasks.get(spec.taskArn)!;
     const logs = this.opts.logs.open(spec);
-    for (const c of task.containers.values()) c.log = logs.get(c.spec.name);
+    for (const c of task.containers) c.log = logs.get(c.spec.name);
 
     // The first unmet dependency fails the start at once, as the agent does, without waiting
     // for containers that can no longer start.
     const failed = new Deferred<never>();
-    const launches = [...task.containers.values()].map((c) =>
+    const launches = task.containers.map((c) =>
       this.launch(task, c).catch((err: unknown) => {
         failed.reject(err instanceof Error ? err : new Error(String(err)));
         return undefined;
@@ -143,7 +145,7 @@ export class SimulatedRuntime implements TaskRuntime {
     const task = this.tasks.get(taskArn);
     if (!task) return;
     this.abandon(task);
-    for (const c of task.containers.values()) {
+    for (const c of task.containers) {
       if (c.state === "PENDING") {
         // Never started (waiting on a dependency): it ends without an exit code.
         this.exit(task, c, undefined);
@@ -163,7 +165,7 @@ export class SimulatedRuntime implements TaskRuntime {
     const task = this.tasks.get(taskArn);
     if (!task) return;
     this.abandon(task);
-    for (const c of task.containers.values()) this.clearTimers(c);
+    for (const c of task.containers) this.clearTimers(c);
     this.tasks.delete(taskArn);
   }
 
@@ -182,7 +184,7 @@ export class SimulatedRuntime implements TaskRuntime {
     if (!task) return [];
     const logs = this.opts.logs.open(spec);
     const adopted: string[] = [];
-    for (const c of task.containers.values()) {
+    for (const c of task.containers) {
       c.log = logs.get(c.spec.name);
       if (running.includes(c.spec.name) && (await this.launch(task, c, { resume: true }))) adopted.push(c.spec.name);
     }
@@ -203,7 +205,7 @@ export class SimulatedRuntime implements TaskRuntime {
       if (!opts.resume && c.spec.dependsOn.length > 0 && !task.stopping) {
         task.abandoned ??= new Deferred<void>();
         const lookup = (name: string): DependencyTarget | undefined => {
-          const dep = task.containers.get(name);
+          const dep = task.containers.find((x) => x.spec.name === name);
           return dep && this.dependencyTarget(dep);
         };
         await waitForDependencies(c.spec.name, c.spec.dependsOn, lookup, this.opts.clock, timeoutMs, task.abandoned.promise);
@@ -217,7 +219,7 @@ export class SimulatedRuntime implements TaskRuntime {
     c.startedAt = this.opts.clock.now();
     const started: StartedContainer = {
       name: c.spec.name,
-      runtimeId: opts.resume ? "" : `${task.spec.taskId}-${this.opts.random.hex(10)}`,
+      runtimeId: opts.resume ? "" : flatString(`${task.spec.taskId}-${this.opts.random.hex(10)}`),
       networkBindings: c.spec.portMappings.map((p, i) => ({
         bindIP: "0.0.0.0",
         containerPort: p.containerPort ?? 0,
