@@ -84,6 +84,13 @@ async function viaApi(n, concurrency) {
   try {
     // An omitted cluster means an existing default cluster, as on AWS.
     await call("CreateCluster", {});
+    // Bridge tasks run on the EC2 launch type: one simulated instance holds them all.
+    const added = await fetch(`${sim.endpoint}/_sim/container-instances`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cluster: "default", instanceType: "m5.24xlarge" }),
+    });
+    if (!added.ok) throw new Error(`container instance: ${added.status} ${await added.text()}`);
     await call("RegisterTaskDefinition", {
       family: "bench-bridge",
       networkMode: "bridge",

@@ -78,7 +78,7 @@ async function seed(client) {
     memory: "512",
     containerDefinitions: [{ name: "app", image: "busybox", portMappings: [{ containerPort: 80 }], environment: [{ name: "A", value: "1" }] }],
   });
-  const run = await client.call("RunTask", { taskDefinition: "web", count: 10, networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } } });
+  const run = await client.call("RunTask", { taskDefinition: "web", count: 10, launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } } });
   await new Promise((r) => setTimeout(r, 500));
   return { DescribeTaskDefinition: { taskDefinition: "web:1" }, DescribeTasks: { tasks: run.tasks.map((t) => t.taskArn) } };
 }

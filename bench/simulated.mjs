@@ -34,7 +34,7 @@ export async function runSimulatedBench({ latencySamples = 200, tasks = 2000, ba
       memory: "512",
       containerDefinitions: [{ name: "app", image: "busybox" }],
     });
-    const runBody = { cluster: "bench", taskDefinition: "bench", networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } } };
+    const runBody = { cluster: "bench", taskDefinition: "bench", launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-1"] } } };
 
     // Latency: one task at a time, from the RunTask request to the RUNNING transition.
     const latencies = [];
