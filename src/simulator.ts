@@ -434,6 +434,7 @@ export class Simulator {
     if (warning) this.ctx.logger.warn(warning);
     if (this.runtime.kind === "simulated") this.ctx.logger.info(SIMULATED_RUNTIME_NOTE);
     await this.dockerRuntime?.removeLeftovers();
+    await Promise.all(this.sqsSources.map((source) => source.ready()));
     if (persistence) await this.attachState(persistence, saved);
     if (saved) this.ec2.resume();
     else this.ec2.createConfiguredGroups(this.config.autoScalingGroups);

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Scope } from "../../domain/scope.js";
 import type { SqsQueueConfig } from "../config.js";
 import type { MetricSample, MetricSource } from "./source.js";
@@ -11,7 +11,8 @@ import type { MetricSample, MetricSource } from "./source.js";
 export class SqsQueueDepthSource implements MetricSource {
   readonly name: string;
   readonly periodMs: number;
-  private readonly client: SQSClient;
+  /** The SDK client loads only when an SQS source is configured: other simulators never pay for it. */
+  private client?: Promise<{ client: SQSClient; command: typeof import("@aws-sdk/client-sqs").GetQueueAttributesCommand }>;
   private readonly queueName: string;
 
   constructor(
@@ -21,12 +22,24 @@ export class SqsQueueDepthSource implements MetricSource {
     this.queueName = new URL(queue.queueUrl).pathname.split("/").filter(Boolean).pop() ?? queue.queueUrl;
     this.name = `SQS queue ${this.queueName}`;
     this.periodMs = queue.periodSeconds * 1000;
-    this.client = new SQSClient({
-      region: queue.region ?? scope.region,
-      ...(queue.endpoint ? { endpoint: queue.endpoint } : {}),
-      ...(queue.credentials ? { credentials: queue.credentials } : {}),
-      maxAttempts: 1,
-    });
+  }
+
+  /** Loads the SDK client; the simulator awaits it at start when SQS sources are configured. */
+  async ready(): Promise<void> {
+    await this.sqs();
+  }
+
+  private sqs() {
+    this.client ??= import("@aws-sdk/client-sqs").then((sdk) => ({
+      client: new sdk.SQSClient({
+        region: this.queue.region ?? this.scope.region,
+        ...(this.queue.endpoint ? { endpoint: this.queue.endpoint } : {}),
+        ...(this.queue.credentials ? { credentials: this.queue.credentials } : {}),
+        maxAttempts: 1,
+      }),
+      command: sdk.GetQueueAttributesCommand,
+    }));
+    return this.client;
   }
 
   needed(): boolean {
@@ -34,7 +47,8 @@ export class SqsQueueDepthSource implements MetricSource {
   }
 
   async sample(): Promise<MetricSample[]> {
-    const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queue.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const { client, command } = await this.sqs();
+    const out = await client.send(new command({ QueueUrl: this.queue.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
     // The queue attribute ApproximateNumberOfMessages is what CloudWatch names ...Visible.
     const value = Number(out.Attributes?.ApproximateNumberOfMessages);
     if (!Number.isFinite(value)) return [];
@@ -43,6 +57,6 @@ export class SqsQueueDepthSource implements MetricSource {
   }
 
   close(): void {
-    this.client.destroy();
+    void this.client?.then(({ client }) => client.destroy());
   }
 }
