@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/index.js";
 import { Ec2Messages } from "../../src/errors/ec2-messages.js";
 import { Messages } from "../../src/errors/messages.js";
-import { admin, call, ok, useVirtualSim } from "../helpers/sim.js";
+import { call, ok, useVirtualSim } from "../helpers/sim.js";
 import { advanceUntil } from "../services/helpers.js";
+import { ec2Helpers } from "./helpers.js";
 
 let sim: RunningSimulator;
 useVirtualSim((s) => (sim = s), { defaultLaunchType: "EC2" });
@@ -11,21 +12,7 @@ useVirtualSim((s) => (sim = s), { defaultLaunchType: "EC2" });
 const AGENT = { family: "agent", containerDefinitions: [{ name: "agent", image: "datadog/agent", memory: 256, cpu: 128 }] };
 const WEB = { family: "web", containerDefinitions: [{ name: "web", image: "nginx", memory: 1024, cpu: 256, portMappings: [{ containerPort: 80 }] }] };
 
-async function instances(count: number, extra: Record<string, unknown> = {}) {
-  const res = await admin(sim, "POST", "/_sim/container-instances", { cluster: "c", instanceType: "m5.large", count, ...extra });
-  expect(res.status).toBe(200);
-  return res.body.containerInstances as any[];
-}
-
-async function service(name: string) {
-  return (await ok(sim, "DescribeServices", { cluster: "c", services: [name] })).services[0];
-}
-
-async function tasksOf(name: string) {
-  const list = await ok(sim, "ListTasks", { cluster: "c", serviceName: name });
-  if (list.taskArns.length === 0) return [];
-  return (await ok(sim, "DescribeTasks", { cluster: "c", tasks: list.taskArns })).tasks as any[];
-}
+const { instances, service, tasksOf } = ec2Helpers(() => sim);
 
 async function steady(name: string) {
   // A daemon's desired count is computed by the scheduler's first pass.

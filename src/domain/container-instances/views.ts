@@ -1,18 +1,15 @@
 import type { ContainerInstance, Resource } from "@aws-sdk/client-ecs";
-import type { ContainerInstanceRecord, RegionState, TaskRecord } from "../../state/store.js";
+import type { ContainerInstanceRecord, RegionState, TaskPlacementRecord, TaskRecord } from "../../state/store.js";
 
 const PENDING = new Set(["PROVISIONING", "PENDING", "ACTIVATING"]);
 
-/** What the tasks on an instance hold right now: every task not yet STOPPED keeps its resources. */
-export interface InstanceUsage {
-  cpu: number;
-  memory: number;
-  ports: number[];
-  portsUdp: number[];
-  dynamicPorts: number[];
-  dynamicPortsUdp: number[];
+/**
+ * What the tasks on an instance hold right now, summed over their placements: every task not yet
+ * STOPPED keeps its resources.
+ */
+export interface InstanceUsage extends Omit<TaskPlacementRecord, "eni"> {
+  /** Network interfaces taken by awsvpc tasks. */
   enis: number;
-  gpuIds: string[];
   running: number;
   pending: number;
   /** Groups of the tasks that still count for spread, distinctInstance and task:group. */
