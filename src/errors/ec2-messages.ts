@@ -58,6 +58,10 @@ export const Ec2Messages = {
   svcUnableToPlaceNoInstancesInCapacityProvider: (service: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} Reason: No Container Instances were found in your capacity provider. ${TROUBLESHOOTING}`,
 
+  /** A service whose tasks would wait for an Auto Scaling provider, with 100 tasks already waiting in the cluster. */
+  svcProvisioningLimit: (service: string) =>
+    `(service ${service}) was unable to place tasks in your cluster because the tasks provisioning capacity limit was exceeded.`,
+
   /** `containerInstanceId` is the last part of the container instance ARN. */
   svcUnableToPlaceClosest: (service: string, containerInstanceId: string, reason: string) =>
     `(service ${service}) ${NO_INSTANCE_MET} The closest matching (container-instance ${containerInstanceId}) ${closestProblem(reason)} ${TROUBLESHOOTING}`,

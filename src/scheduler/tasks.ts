@@ -65,6 +65,8 @@ export interface PlacementShortfall {
   noInstances: boolean;
   /** The Auto Scaling capacity provider the tasks were for, if any. */
   provider?: string;
+  /** The cluster already had as many tasks waiting in PROVISIONING as ECS allows. */
+  provisioningLimit?: boolean;
   closest?: PlacementFailure;
 }
 
@@ -242,7 +244,8 @@ export class TaskScheduler {
     }
     let unplaced = result.unplaced;
     // With managed scaling the rest wait in PROVISIONING for the group to scale out.
-    if (provider && this.autoScaling.waitsForCapacity(scope, provider)) {
+    const waits = !!provider && this.autoScaling.waitsForCapacity(scope, provider);
+    if (waits) {
       while (unplaced > 0 && this.provisioning.hasRoom(clusterName)) {
         const task = make();
         this.startWaiting(scope, clusterName, task, plan.definition, provider, opts.serviceName, () => planFor(1).slots[0]);
@@ -271,7 +274,14 @@ export class TaskScheduler {
     return {
       tasks,
       failures,
-      shortfall: { unplaced, noInstances: result.noInstances, ...(provider ? { provider } : {}), ...(result.closest ? { closest: result.closest } : {}) },
+      shortfall: {
+        unplaced,
+        noInstances: result.noInstances,
+        ...(provider ? { provider } : {}),
+        ...(result.closest ? { closest: result.closest } : {}),
+        // Tasks that would have waited but found the cluster's PROVISIONING queue full.
+        ...(waits ? { provisioningLimit: true } : {}),
+      },
     };
   }
 

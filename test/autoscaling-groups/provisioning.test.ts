@@ -44,6 +44,15 @@ describe("tasks waiting for an Auto Scaling capacity provider", () => {
     expect(over.body.message).toBe("No Container Instances were found in your cluster.");
   });
 
+  it("a service whose tasks find the queue full logs AWS's provisioning-limit event", async () => {
+    await cluster(0);
+    for (let i = 0; i < 10; i++) await ok(sim, "RunTask", { cluster: "c", taskDefinition: "work", count: 10 });
+    await ok(sim, "CreateService", { cluster: "c", serviceName: "svc", taskDefinition: "work", desiredCount: 1 });
+    await sim.advanceClock(30_000);
+    const events = (await ok(sim, "DescribeServices", { cluster: "c", services: ["svc"] })).services[0].events.map((e: any) => e.message);
+    expect(events).toContain("(service svc) was unable to place tasks in your cluster because the tasks provisioning capacity limit was exceeded.");
+  });
+
   it("a StopTask ends the wait", async () => {
     await cluster(0);
     const run = await ok(sim, "RunTask", { cluster: "c", taskDefinition: "work" });

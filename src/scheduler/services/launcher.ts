@@ -160,8 +160,10 @@ export function createLauncher(deps: {
   function unableToPlaceOnInstances(record: ServiceRecord, shortfall: PlacementShortfall, now: number): void {
     const internal = internalOf(record);
     const name = record.service.serviceName!;
-    const closest = shortfall.noInstances ? undefined : shortfall.closest;
-    const message = closest
+    const closest = shortfall.noInstances || shortfall.provisioningLimit ? undefined : shortfall.closest;
+    const message = shortfall.provisioningLimit
+      ? Ec2Messages.svcProvisioningLimit(name)
+      : closest
       ? Ec2Messages.svcUnableToPlaceClosest(name, closest.arn.slice(closest.arn.lastIndexOf("/") + 1), closest.reason)
       : shortfall.provider
         ? Ec2Messages.svcUnableToPlaceNoInstancesInCapacityProvider(name)
